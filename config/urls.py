@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from krabuan.org.forms import ThaiAuthenticationForm
+
+api_v1 = [
+    path("calendar/", include("krabuan.org.api.urls")),
+    path("", include("krabuan.manual.api.urls")),
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="manual:process_list"), name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=ThaiAuthenticationForm),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("org/", include("krabuan.org.urls")),
+    path("manual/", include("krabuan.manual.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,51 @@
+"""Shared pytest fixtures: users with roles, and the demo organisation."""
+
+from __future__ import annotations
+
+import pytest
+
+from krabuan.org.models import Role
+from krabuan.org.tests.factories import UserFactory, membership_add
+
+
+@pytest.fixture
+def demo_org(db):
+    from krabuan.org.services.demo import demo_org_load
+
+    demo_org_load()
+
+
+def _user_with(role: str, **kwargs):
+    user = UserFactory(**kwargs)
+    membership_add(user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def director(db):
+    return _user_with(Role.DIRECTOR, username="dir")
+
+
+@pytest.fixture
+def group_head(db):
+    return _user_with(Role.GROUP_HEAD, username="head")
+
+
+@pytest.fixture
+def officer(db):
+    return _user_with(Role.OFFICER, username="officer")
+
+
+@pytest.fixture
+def auditor(db):
+    return _user_with(Role.AUDITOR, username="auditor")
+
+
+@pytest.fixture
+def requester(db):
+    return _user_with(Role.REQUESTER, username="requester")
