@@ -155,6 +155,7 @@ class Step(models.Model):
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveIntegerField(_("ลำดับ"))
     label = models.CharField(_("เลขขั้นตอนตามต้นฉบับ"), max_length=20, blank=True)
+    group = models.CharField(_("กิจกรรม"), max_length=500, blank=True)
     activity = models.TextField(_("ขั้นตอนการทำงาน"))
     sub_items = models.JSONField(_("รายการย่อย"), default=list, blank=True)
     duration_text = models.CharField(_("ระยะเวลา"), max_length=500, blank=True)
