@@ -19,6 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("jobs/", include("krabuan.core.urls")),
     path("org/", include("krabuan.org.urls")),
     path("manual/", include("krabuan.manual.urls")),
     path("api/v1/", include(api_v1)),

@@ -28,20 +28,22 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The values of an object's concrete fields, ready for JSON."""
-    names = list(fields) if fields is not None else [
-        f.attname for f in obj._meta.concrete_fields if f.attname not in ("created_at", "updated_at")
-    ]
+    names = (
+        list(fields)
+        if fields is not None
+        else [
+            f.attname
+            for f in obj._meta.concrete_fields
+            if f.attname not in ("created_at", "updated_at")
+        ]
+    )
     return {name: _plain(getattr(obj, name)) for name in names}
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """Only the keys whose value changed, as {key: [before, after]}."""
     keys = set(before) | set(after)
-    return {
-        k: [before.get(k), after.get(k)]
-        for k in sorted(keys)
-        if before.get(k) != after.get(k)
-    }
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
 
 
 def audit_record(

@@ -22,12 +22,32 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 
 MONTHS_LONG = [
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+    "มกราคม",
+    "กุมภาพันธ์",
+    "มีนาคม",
+    "เมษายน",
+    "พฤษภาคม",
+    "มิถุนายน",
+    "กรกฎาคม",
+    "สิงหาคม",
+    "กันยายน",
+    "ตุลาคม",
+    "พฤศจิกายน",
+    "ธันวาคม",
 ]
 MONTHS_SHORT = [
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
 ]
 WEEKDAYS_LONG = ["จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์"]
 
@@ -63,8 +83,13 @@ def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
     return value
 
 
-def format_date(value: dt.date | dt.datetime | None, *, short: bool = False,
-                thai_digits: bool = False, weekday: bool = False) -> str:
+def format_date(
+    value: dt.date | dt.datetime | None,
+    *,
+    short: bool = False,
+    thai_digits: bool = False,
+    weekday: bool = False,
+) -> str:
     """Buddhist-era date: long '21 พฤศจิกายน 2569' or short '21 พ.ย. 69'."""
     if value is None:
         return ""
@@ -79,8 +104,9 @@ def format_date(value: dt.date | dt.datetime | None, *, short: bool = False,
     return digits(text, thai=thai_digits)
 
 
-def format_datetime(value: dt.datetime | None, *, short: bool = False,
-                    thai_digits: bool = False) -> str:
+def format_datetime(
+    value: dt.datetime | None, *, short: bool = False, thai_digits: bool = False
+) -> str:
     """Buddhist-era date and Bangkok time: '21 พ.ย. 69 14:30 น.'."""
     if value is None:
         return ""

@@ -19,15 +19,24 @@ class Manual(TimeStampedModel):
     """One fiscal year's manual of one unit. Copying makes the next year's version; the old stays."""
 
     fiscal_year = models.PositiveIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
-    unit = models.ForeignKey(Unit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT,
-                             related_name="manuals")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="manuals"
+    )
     title = models.CharField(_("ชื่อคู่มือ"), max_length=255)
-    status = models.CharField(_("สถานะ"), max_length=20, choices=ManualStatus.choices,
-                              default=ManualStatus.DRAFT)
-    copied_from = models.ForeignKey("self", verbose_name=_("คัดลอกจาก"), null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="copies")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(
+        _("สถานะ"), max_length=20, choices=ManualStatus.choices, default=ManualStatus.DRAFT
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("คัดลอกจาก"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-fiscal_year", "unit__sort_order"]
@@ -49,8 +58,9 @@ class ProcessKind(models.TextChoices):
 class Process(TimeStampedModel):
     """One process of the manual. `code` (C01…, S01…) identifies it across fiscal years."""
 
-    manual = models.ForeignKey(Manual, verbose_name=_("คู่มือ"), on_delete=models.CASCADE,
-                               related_name="processes")
+    manual = models.ForeignKey(
+        Manual, verbose_name=_("คู่มือ"), on_delete=models.CASCADE, related_name="processes"
+    )
     code = models.SlugField(_("รหัสกระบวนงาน"), max_length=20)
     kind = models.CharField(_("ประเภท"), max_length=10, choices=ProcessKind.choices)
     number = models.PositiveIntegerField(_("ลำดับที่"))
@@ -59,9 +69,14 @@ class Process(TimeStampedModel):
     authority = models.TextField(_("อำนาจหน้าที่"), blank=True)
     customers = models.TextField(_("ผู้รับบริการ"), blank=True)
     outputs = models.TextField(_("ผลงาน (Output)"), blank=True)
-    responsible_unit = models.ForeignKey(Unit, verbose_name=_("กลุ่ม/ฝ่ายที่รับผิดชอบ"), null=True,
-                                         blank=True, on_delete=models.PROTECT,
-                                         related_name="processes")
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("กลุ่ม/ฝ่ายที่รับผิดชอบ"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="processes",
+    )
     quality_standard = models.TextField(_("มาตรฐานคุณภาพงาน"), blank=True)
     notes = models.TextField(_("หมายเหตุการนำเข้า/แก้ไข"), blank=True)
 
@@ -71,8 +86,9 @@ class Process(TimeStampedModel):
         verbose_name_plural = _("กระบวนงาน")
         constraints = [
             models.UniqueConstraint(fields=["manual", "code"], name="process_unique_code"),
-            models.UniqueConstraint(fields=["manual", "kind", "number"],
-                                    name="process_unique_number"),
+            models.UniqueConstraint(
+                fields=["manual", "kind", "number"], name="process_unique_number"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,8 +110,9 @@ class Requirement(models.Model):
     """A key requirement (one of eight fixed headings) with its priority rank."""
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="requirements")
-    heading = models.CharField(_("ประเด็นข้อกำหนด"), max_length=30,
-                               choices=RequirementHeading.choices)
+    heading = models.CharField(
+        _("ประเด็นข้อกำหนด"), max_length=30, choices=RequirementHeading.choices
+    )
     heading_text = models.CharField(_("ข้อความหัวข้อตามต้นฉบับ"), max_length=300, blank=True)
     detail = models.TextField(_("รายละเอียด"), blank=True)
     priority = models.PositiveIntegerField(_("ลำดับความสำคัญ"), null=True, blank=True)
@@ -122,8 +139,7 @@ class ValueChainStage(models.Model):
     """One of the five value-chain stages mapped to a range of steps."""
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="value_chain")
-    stage = models.PositiveSmallIntegerField(_("ขั้นห่วงโซ่คุณค่า"),
-                                             choices=ValueChainStageKind.choices)
+    stage = models.PositiveSmallIntegerField(_("ขั้นห่วงโซ่คุณค่า"), choices=ValueChainStageKind.choices)
     activities = models.TextField(_("กิจกรรม"), blank=True)
     step_range = models.CharField(_("ขั้นตอนที่"), max_length=100, blank=True)
     step_from = models.PositiveIntegerField(_("จากขั้นตอนที่"), null=True, blank=True)
@@ -160,12 +176,17 @@ class Step(models.Model):
     sub_items = models.JSONField(_("รายการย่อย"), default=list, blank=True)
     duration_text = models.CharField(_("ระยะเวลา"), max_length=500, blank=True)
     duration = models.JSONField(_("ระยะเวลา (โครงสร้าง)"), default=dict, blank=True)
-    duration_status = models.CharField(_("สถานะการแปลงระยะเวลา"), max_length=20,
-                                       choices=DurationStatus.choices,
-                                       default=DurationStatus.UNSPECIFIED, db_index=True)
+    duration_status = models.CharField(
+        _("สถานะการแปลงระยะเวลา"),
+        max_length=20,
+        choices=DurationStatus.choices,
+        default=DurationStatus.UNSPECIFIED,
+        db_index=True,
+    )
     units_text = models.TextField(_("หน่วยงานที่เกี่ยวข้อง"), blank=True)
-    related_units = models.ManyToManyField(Unit, verbose_name=_("หน่วยงานที่เกี่ยวข้อง (อ้างอิง)"),
-                                           blank=True, related_name="steps")
+    related_units = models.ManyToManyField(
+        Unit, verbose_name=_("หน่วยงานที่เกี่ยวข้อง (อ้างอิง)"), blank=True, related_name="steps"
+    )
     output = models.TextField(_("ผลผลิต (Output)"), blank=True)
     is_optional = models.BooleanField(_("ทำเมื่อมี (ถ้ามี)"), default=False)
     condition = models.CharField(_("เงื่อนไข (กรณี…)"), max_length=300, blank=True)
@@ -214,8 +235,14 @@ class Owner(models.Model):
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="owners")
     kind = models.CharField(_("ประเภท"), max_length=12, choices=OwnerKind.choices)
-    position = models.ForeignKey(Position, verbose_name=_("ตำแหน่ง"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="owned_processes")
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("ตำแหน่ง"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_processes",
+    )
     title = models.CharField(_("ตำแหน่ง (ข้อความ)"), max_length=255, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 
@@ -235,8 +262,7 @@ class ImprovementEntry(TimeStampedModel):
     manual = models.ForeignKey(Manual, on_delete=models.CASCADE, related_name="improvements")
     process_code = models.SlugField(_("รหัสกระบวนงาน"), max_length=20)
     process_name = models.CharField(_("กระบวนงาน"), max_length=500)
-    responsible_unit_text = models.CharField(_("กลุ่ม/ฝ่ายที่รับผิดชอบ"), max_length=255,
-                                             blank=True)
+    responsible_unit_text = models.CharField(_("กลุ่ม/ฝ่ายที่รับผิดชอบ"), max_length=255, blank=True)
     details_changed = models.BooleanField(_("ปรับปรุงรายละเอียด"), default=False)
     technology_added = models.BooleanField(_("เพิ่มเทคโนโลยี/นวัตกรรม"), default=False)
     process_added = models.BooleanField(_("เพิ่มกระบวนงาน"), default=False)
@@ -250,8 +276,9 @@ class ImprovementEntry(TimeStampedModel):
         verbose_name = _("สรุปการปรับปรุงกระบวนงาน")
         verbose_name_plural = _("สรุปการปรับปรุงกระบวนงาน")
         constraints = [
-            models.UniqueConstraint(fields=["manual", "process_code"],
-                                    name="improvement_unique_code")
+            models.UniqueConstraint(
+                fields=["manual", "process_code"], name="improvement_unique_code"
+            )
         ]
 
     def __str__(self) -> str:

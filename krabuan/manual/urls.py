@@ -1,6 +1,7 @@
 from django.urls import path
 
 from krabuan.manual import views
+from krabuan.manual.views import editor
 
 app_name = "manual"
 
@@ -8,4 +9,24 @@ urlpatterns = [
     path("", views.process_list, name="process_list"),
     path("improvements/", views.improvement_summary, name="improvement_summary"),
     path("processes/<int:process_id>/", views.process_detail, name="process_detail"),
+    path("copy/", editor.manual_copy, name="manual_copy"),
+    path("processes/<int:process_id>/edit/", editor.process_edit, name="process_edit"),
+    path(
+        "processes/<int:process_id>/requirements/",
+        editor.requirements_edit,
+        name="requirements_edit",
+    ),
+    path("processes/<int:process_id>/owners/", editor.owners_edit, name="owners_edit"),
+    path("processes/<int:process_id>/steps/new/", editor.step_create, name="step_create"),
+    path("steps/<int:step_id>/edit/", editor.step_edit, name="step_edit"),
+    path("steps/<int:step_id>/delete/", editor.step_delete, name="step_delete"),
+    path("steps/<int:step_id>/move/", editor.step_move, name="step_move"),
+    path("steps/<int:step_id>/controls/", editor.control_add, name="control_add"),
+    path("controls/<int:control_id>/delete/", editor.control_delete, name="control_delete"),
+    path("duration-preview/", editor.duration_preview, name="duration_preview"),
+    path(
+        "improvements/<int:fiscal_year>/<slug:process_code>/explanation/",
+        editor.improvement_explain,
+        name="improvement_explain",
+    ),
 ]

@@ -27,9 +27,20 @@ UNITS: list[tuple[str, str, str, str, str | None]] = [
     ("pr", "กลุ่มประชาสัมพันธ์", "กลุ่มประชาสัมพันธ์", UnitKind.GROUP, "central-admin"),
     ("opdc-unit", "กลุ่มพัฒนาระบบบริหาร", "กพร. สป.กษ.", UnitKind.GROUP, "opsmoac"),
     # Outside bodies.
-    ("cio-board", "คณะกรรมการ CIO ของกระทรวงเกษตรและสหกรณ์", "คณะกรรมการ CIO", UnitKind.EXTERNAL, None),
-    ("procurement-board", "คณะกรรมการบริหารและจัดหาระบบคอมพิวเตอร์ของกระทรวงเกษตรและสหกรณ์",
-     "คณะกรรมการจัดหาระบบคอมพิวเตอร์", UnitKind.EXTERNAL, None),
+    (
+        "cio-board",
+        "คณะกรรมการ CIO ของกระทรวงเกษตรและสหกรณ์",
+        "คณะกรรมการ CIO",
+        UnitKind.EXTERNAL,
+        None,
+    ),
+    (
+        "procurement-board",
+        "คณะกรรมการบริหารและจัดหาระบบคอมพิวเตอร์ของกระทรวงเกษตรและสหกรณ์",
+        "คณะกรรมการจัดหาระบบคอมพิวเตอร์",
+        UnitKind.EXTERNAL,
+        None,
+    ),
     ("dpo-office", "เจ้าหน้าที่คุ้มครองข้อมูลส่วนบุคคล สป.กษ.", "DPO สป.กษ.", UnitKind.EXTERNAL, None),
     ("pdpc", "สำนักงานคณะกรรมการคุ้มครองข้อมูลส่วนบุคคล", "สคส.", UnitKind.EXTERNAL, None),
     ("dga", "สำนักงานพัฒนารัฐบาลดิจิทัล (องค์การมหาชน)", "สพร.", UnitKind.EXTERNAL, None),

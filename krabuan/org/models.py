@@ -26,8 +26,12 @@ class Unit(TimeStampedModel):
     name_en = models.CharField(_("ชื่อภาษาอังกฤษ"), max_length=255, blank=True)
     kind = models.CharField(_("ประเภท"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("สังกัด"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("สังกัด"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     sort_order = models.PositiveIntegerField(_("ลำดับ"), default=0)
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
@@ -59,8 +63,9 @@ class Position(TimeStampedModel):
     """A post in a unit (owners of processes are positions, not named people)."""
 
     title = models.CharField(_("ตำแหน่ง"), max_length=255)
-    unit = models.ForeignKey(Unit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT,
-                             related_name="positions")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="positions"
+    )
     role = models.CharField(_("บทบาท"), max_length=20, choices=Role.choices, default=Role.OFFICER)
     sort_order = models.PositiveIntegerField(_("ลำดับ"), default=0)
 
@@ -79,13 +84,24 @@ class Position(TimeStampedModel):
 class Membership(TimeStampedModel):
     """A user holds a role in a unit, optionally through a position."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("ผู้ใช้"),
-                             on_delete=models.CASCADE, related_name="memberships")
-    unit = models.ForeignKey(Unit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT,
-                             related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ผู้ใช้"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("หน่วยงาน"), on_delete=models.PROTECT, related_name="memberships"
+    )
     role = models.CharField(_("บทบาท"), max_length=20, choices=Role.choices)
-    position = models.ForeignKey(Position, verbose_name=_("ตำแหน่ง"), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="memberships")
+    position = models.ForeignKey(
+        Position,
+        verbose_name=_("ตำแหน่ง"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="memberships",
+    )
 
     class Meta:
         verbose_name = _("บทบาทในหน่วยงาน")
@@ -106,10 +122,12 @@ class Language(models.TextChoices):
 class Preference(models.Model):
     """Per-user display and notification choices."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                related_name="preference")
-    language = models.CharField(_("ภาษา"), max_length=5, choices=Language.choices,
-                                default=Language.TH)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(
+        _("ภาษา"), max_length=5, choices=Language.choices, default=Language.TH
+    )
     thai_digits = models.BooleanField(_("แสดงเลขไทย"), default=False)
     notify_in_app = models.BooleanField(_("แจ้งเตือนในระบบ"), default=True)
     notify_email = models.BooleanField(_("แจ้งเตือนทางอีเมล"), default=True)
@@ -146,13 +164,14 @@ class OverrideKind(models.TextChoices):
 
 
 class CalendarOverride(TimeStampedModel):
-    """An administrator's change to the holiday list: a late cabinet day off, or a day back at work."""
+    """An administrator's change to the holiday list: a late cabinet day off, or a workday."""
 
     date = models.DateField(_("วันที่"), unique=True)
     kind = models.CharField(_("ประเภท"), max_length=20, choices=OverrideKind.choices)
     name = models.CharField(_("ชื่อวัน/เหตุผล"), max_length=255)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["date"]

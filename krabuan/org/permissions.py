@@ -50,7 +50,9 @@ def can_manage_calendar(user: Any) -> bool:
     return has_role(user, MANAGE_CALENDAR)
 
 
-def role_required(roles: set[Role]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def role_required(
+    roles: set[Role],
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """View decorator: sign in first, then the role; others get 403."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -75,5 +77,5 @@ class HasRole(BasePermission):
             return False
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
-        roles = getattr(view, "required_roles", set())
+        roles: set[str] = getattr(view, "required_roles", set())
         return has_role(request.user, roles)

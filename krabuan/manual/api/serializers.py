@@ -12,7 +12,9 @@ from krabuan.manual.models import Process, ProcessKind, Step
 
 
 class ProcessListQuerySerializer(serializers.Serializer):
-    fiscal_year = serializers.CharField(required=False, help_text="ปีงบประมาณ พ.ศ. เช่น 2567 หรือ ๒๕๖๗")
+    fiscal_year = serializers.CharField(
+        required=False, help_text="ปีงบประมาณ พ.ศ. เช่น 2567 หรือ ๒๕๖๗"
+    )
     kind = serializers.ChoiceField(choices=ProcessKind.choices, required=False)
     unit = serializers.CharField(required=False, max_length=40, help_text="รหัสกลุ่ม/ฝ่ายที่รับผิดชอบ")
     search = serializers.CharField(required=False, max_length=200)
@@ -21,9 +23,7 @@ class ProcessListQuerySerializer(serializers.Serializer):
         try:
             year = parse_int(value)
         except ValueError:
-            raise serializers.ValidationError(
-                "ปีงบประมาณต้องเป็นตัวเลข พ.ศ. เช่น 2567"
-            ) from None
+            raise serializers.ValidationError("ปีงบประมาณต้องเป็นตัวเลข พ.ศ. เช่น 2567") from None
         if not 2400 <= year <= 2800:
             raise serializers.ValidationError("ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2567")
         return year
@@ -66,7 +66,7 @@ class ControlSerializer(serializers.Serializer):
 
 class StepSerializer(serializers.Serializer):
     order = serializers.IntegerField()
-    label = serializers.CharField(allow_blank=True)
+    label = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
     group = serializers.CharField(allow_blank=True)
     activity = serializers.CharField()
     sub_items = serializers.ListField(child=serializers.CharField())
@@ -82,8 +82,14 @@ class StepSerializer(serializers.Serializer):
     def get_duration(self, obj: Step) -> dict[str, Any]:
         data = dict(obj.duration or {})
         defaults: dict[str, Any] = {
-            "status": obj.duration_status, "min": None, "max": None, "unit": None,
-            "per_item": None, "recurrence": None, "window": None, "alternatives": [],
+            "status": obj.duration_status,
+            "min": None,
+            "max": None,
+            "unit": None,
+            "per_item": None,
+            "recurrence": None,
+            "window": None,
+            "alternatives": [],
             "open_ended": obj.duration_status == "open_ended",
             "unit_missing": obj.duration_status == "unit_missing",
             "parsed": obj.duration_status == "parsed",

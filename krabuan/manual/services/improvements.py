@@ -39,8 +39,13 @@ def _fingerprint(process: Process) -> str:
         "owners": [(o.kind, o.position_id, o.title) for o in process.owners.all()],
         "steps": [
             (
-                s.activity, s.sub_items, s.duration_text, s.units_text, s.output,
-                s.is_optional, s.condition,
+                s.activity,
+                s.sub_items,
+                s.duration_text,
+                s.units_text,
+                s.output,
+                s.is_optional,
+                s.condition,
                 sorted((c.kind, c.text) for c in s.controls.all()),
             )
             for s in process.steps.all()
@@ -51,8 +56,10 @@ def _fingerprint(process: Process) -> str:
 
 
 def _processes(manual: Manual) -> dict[str, Process]:
-    qs = Process.objects.filter(manual=manual).select_related("responsible_unit").prefetch_related(
-        "requirements", "value_chain", "owners", "steps__controls"
+    qs = (
+        Process.objects.filter(manual=manual)
+        .select_related("responsible_unit")
+        .prefetch_related("requirements", "value_chain", "owners", "steps__controls")
     )
     return {p.code: p for p in qs.order_by("kind", "number")}
 
@@ -90,7 +97,9 @@ def improvement_summary(*, manual: Manual) -> list[ImprovementEntry]:
             continue
         entry = existing.pop(code, None) or ImprovementEntry(manual=manual, process_code=code)
         entry.process_name = subject.name
-        entry.responsible_unit_text = subject.responsible_unit.name if subject.responsible_unit else ""
+        entry.responsible_unit_text = (
+            subject.responsible_unit.name if subject.responsible_unit else ""
+        )
         for key, value in flags.items():
             setattr(entry, key, value)
         entry.recorded = False
@@ -126,6 +135,10 @@ def improvement_explanation_update(
     before = entry.explanation
     entry.explanation = text
     entry.save(update_fields=["explanation", "updated_at"])
-    audit_record(actor=actor, action="manual.improvement.explain", obj=entry,
-                 changes={"explanation": [before, text]})
+    audit_record(
+        actor=actor,
+        action="manual.improvement.explain",
+        obj=entry,
+        changes={"explanation": [before, text]},
+    )
     return entry

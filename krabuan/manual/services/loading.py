@@ -72,8 +72,9 @@ def step_duration_fields(text: str) -> dict[str, Any]:
     }
 
 
-def _process_create(manual: Manual, data: dict[str, Any], units: dict[str, Unit],
-                    positions: dict[str, Position]) -> Process:
+def _process_create(
+    manual: Manual, data: dict[str, Any], units: dict[str, Unit], positions: dict[str, Position]
+) -> Process:
     process = Process.objects.create(
         manual=manual,
         code=data["code"],
@@ -159,12 +160,18 @@ def manual_fixture_load(*, directory: Path, actor: Any = None, replace: bool = F
         )
     existing = Manual.objects.filter(unit=unit, fiscal_year=header["fiscal_year"]).first()
     if existing is not None and not replace:
-        return LoadResult(existing, False, existing.processes.count(),
-                          Step.objects.filter(process__manual=existing).count())
+        return LoadResult(
+            existing,
+            False,
+            existing.processes.count(),
+            Step.objects.filter(process__manual=existing).count(),
+        )
     if existing is not None:
         existing.delete()
     manual = Manual.objects.create(
-        fiscal_year=int(header["fiscal_year"]), unit=unit, title=_text(header["title"]),
+        fiscal_year=int(header["fiscal_year"]),
+        unit=unit,
+        title=_text(header["title"]),
         status="published",
     )
     units = {u.code: u for u in Unit.objects.all()}
@@ -189,6 +196,10 @@ def manual_fixture_load(*, directory: Path, actor: Any = None, replace: bool = F
         )
         for i, row in enumerate(header.get("improvement_summary", []))
     )
-    audit_record(actor=actor, action="manual.load", obj=manual,
-                 changes={"processes": len(processes), "steps": steps})
+    audit_record(
+        actor=actor,
+        action="manual.load",
+        obj=manual,
+        changes={"processes": len(processes), "steps": steps},
+    )
     return LoadResult(manual, True, len(processes), steps)

@@ -36,8 +36,11 @@ def manual_copy_to_year(*, manual: Manual, fiscal_year: int, actor: Any) -> Manu
     if not 2500 <= fiscal_year <= 2700:
         raise field_error("fiscal_year", "ปีงบประมาณต้องเป็นปี พ.ศ. ระหว่าง 2500–2700")
     if Manual.objects.filter(unit=manual.unit, fiscal_year=fiscal_year).exists():
-        raise Conflict(f"มีคู่มือปีงบประมาณ {fiscal_year} อยู่แล้ว", code="manual_exists",
-                       fields={"fiscal_year": [f"มีคู่มือปีงบประมาณ {fiscal_year} อยู่แล้ว"]})
+        raise Conflict(
+            f"มีคู่มือปีงบประมาณ {fiscal_year} อยู่แล้ว",
+            code="manual_exists",
+            fields={"fiscal_year": [f"มีคู่มือปีงบประมาณ {fiscal_year} อยู่แล้ว"]},
+        )
     source_id = manual.pk
     copy = Manual.objects.create(
         fiscal_year=fiscal_year,
@@ -63,6 +66,10 @@ def manual_copy_to_year(*, manual: Manual, fiscal_year: int, actor: Any) -> Manu
             new_step.related_units.set(units)
             for control in StepControl.objects.filter(step_id=old_step_id):
                 _clone(control, step=new_step)
-    audit_record(actor=actor, action="manual.copy", obj=copy,
-                 changes={"copied_from": source_id, "fiscal_year": fiscal_year})
+    audit_record(
+        actor=actor,
+        action="manual.copy",
+        obj=copy,
+        changes={"copied_from": source_id, "fiscal_year": fiscal_year},
+    )
     return copy

@@ -51,8 +51,16 @@ def test_list_returns_processes_of_the_year(api, manual):
     assert response.status_code == 200
     body = response.json()
     assert [p["code"] for p in body] == ["C01", "C02"]
-    assert set(body[0]) == {"id", "code", "number", "kind", "name", "fiscal_year",
-                            "responsible_unit", "step_count"}
+    assert set(body[0]) == {
+        "id",
+        "code",
+        "number",
+        "kind",
+        "name",
+        "fiscal_year",
+        "responsible_unit",
+        "step_count",
+    }
     assert body[0]["step_count"] == 3
     assert body[0]["kind"] == "core"
     assert body[0]["fiscal_year"] == 2567

@@ -34,7 +34,9 @@ def demo_org_load() -> dict[str, int]:
         )
     for year in range(2566, 2572):
         start, end = fiscal_year_bounds(year)
-        FiscalYear.objects.update_or_create(year=year, defaults={"starts_on": start, "ends_on": end})
+        FiscalYear.objects.update_or_create(
+            year=year, defaults={"starts_on": start, "ends_on": end}
+        )
     users = _demo_users_load(by_code)
     return {"units": len(by_code), "positions": len(POSITIONS), "users": users}
 
@@ -45,7 +47,8 @@ def _demo_users_load(units: dict[str, Unit]) -> int:
     User = get_user_model()
     for username, full_name, unit_code, role in DEMO_USERS:
         user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": full_name, "email": f"{username}@example.org"}
+            username=username,
+            defaults={"first_name": full_name, "email": f"{username}@example.org"},
         )
         if created or password:
             if password:

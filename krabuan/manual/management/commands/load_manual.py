@@ -15,8 +15,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--year", type=int, default=2567)
-        parser.add_argument("--replace", action="store_true",
-                            help="replace the manual even if it exists (loses edits)")
+        parser.add_argument(
+            "--replace",
+            action="store_true",
+            help="replace the manual even if it exists (loses edits)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         directory = FIXTURES_DIR / f"fy{options['year']}"

@@ -32,8 +32,10 @@ class Command(BaseCommand):
             generated = secrets.token_urlsafe(12)
             user.set_password(generated)
             user.save(update_fields=["password"])
-            self.stdout.write(self.style.WARNING(
-                f"Administrator 'admin' created. Password (shown only once): {generated}"
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"Administrator 'admin' created. Password (shown only once): {generated}"
+                )
+            )
         else:
             self.stdout.write("Administrator 'admin' exists; password unchanged")

@@ -1,0 +1,47 @@
+"""Fuzz every REST endpoint against its own OpenAPI schema: no 5xx, no response that breaks the
+schema. Each later module's endpoints join this run automatically, since the schema lists them."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+
+from krabuan.manual.services.loading import FIXTURES_DIR, manual_fixture_load
+from krabuan.org.services.demo import demo_org_load
+from krabuan.org.tests.factories import UserFactory
+
+
+@pytest.fixture
+def api_schema(db):
+    demo_org_load()
+    manual_fixture_load(directory=FIXTURES_DIR / "fy2567")
+    raw = Client().get("/api/schema/?format=json").json()
+    return schemathesis.from_dict(raw, app=WSGIHandler())
+
+
+schema = schemathesis.from_pytest_fixture("api_schema")
+
+
+@pytest.fixture
+def token(db):
+    user = UserFactory(username="fuzzer")
+    return Token.objects.create(user=user).key
+
+
+@schema.parametrize()
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+def test_api_never_errors_and_matches_schema(case, token):
+    response = case.call_wsgi(headers={"Authorization": f"Token {token}"})
+    case.validate_response(response)
