@@ -4,7 +4,16 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from krabuan.org.forms import ThaiAuthenticationForm
+from krabuan.org.forms import (
+    ThaiAuthenticationForm,
+    ThaiPasswordChangeForm,
+    ThaiPasswordResetForm,
+    ThaiSetPasswordForm,
+    ThrottledAdminAuthenticationForm,
+)
+
+# The admin's own sign-in goes through the same throttle as the site's.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 api_v1 = [
     path("calendar/", include("krabuan.org.api.urls")),
@@ -17,6 +26,21 @@ urlpatterns = [
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=ThaiAuthenticationForm),
         name="login",
+    ),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=ThaiPasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThaiPasswordResetForm),
+        name="password_reset",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=ThaiSetPasswordForm),
+        name="password_reset_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("jobs/", include("krabuan.core.urls")),

@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=scripts/uv.sh
 "$UV" run krabuan migrate --noinput -v0
+"$UV" run krabuan createcachetable
 "$UV" run krabuan collectstatic --noinput -v0
 "$UV" run krabuan load_demo_org
 "$UV" run krabuan load_manual --year 2567

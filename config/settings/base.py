@@ -158,6 +158,20 @@ SPECTACULAR_SETTINGS = {
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache holds the sign-in throttle counts, so every web process must share it.
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "krabuan_cache",
+        }
+    }
+# Behind a proxy, the header that carries the client's address (e.g. HTTP_X_REAL_IP).
+KRABUAN_CLIENT_IP_HEADER = os.environ.get("KRABUAN_CLIENT_IP_HEADER", "REMOTE_ADDR")
 if REDIS_URL:
     HUEY = {
         "huey_class": "huey.RedisHuey",

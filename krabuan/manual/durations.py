@@ -189,8 +189,8 @@ _APPROX_DAYS = {
     "year": Decimal(365),
 }
 _MAX_AMOUNT = Decimal(99_999)
-# Step.duration_text holds 500 characters; longer input is not a duration and would only cost time.
-_MAX_TEXT = 1000
+# Step.duration_text holds 500 characters; longer input is not a duration and only costs time.
+_MAX_TEXT = 500
 _MAX_DECIMALS = 3
 # Exact conversions only, for a range written with two units ("๓๐ นาที - ๑ ชั่วโมง").
 _EXACT = {
@@ -264,11 +264,16 @@ class Duration:
             raise ValueError(f"หน่วยเวลา '{unit}' ไม่ถูกต้อง")
         alternatives = []
         for alt in data.get("alternatives") or ():
+            if not isinstance(alt, dict):
+                raise ValueError("รายการวิธี/กรณีของระยะเวลาไม่ถูกต้อง")
             if alt.get("unit") is not None and alt["unit"] not in UNITS:
                 raise ValueError(f"หน่วยเวลา '{alt['unit']}' ไม่ถูกต้อง")
             alternatives.append(
-                {**alt, "min": _decimal_or_none(alt.get("min")),
-                 "max": _decimal_or_none(alt.get("max"))}
+                {
+                    **alt,
+                    "min": _decimal_or_none(alt.get("min")),
+                    "max": _decimal_or_none(alt.get("max")),
+                }
             )
         recurrence = data.get("recurrence")
         window = data.get("window")
@@ -366,7 +371,7 @@ def _months_of(text: str) -> list[int] | None:
         month = _month_number(token.group(0))
         if month is None:
             return None
-        separator = text[previous_end:token.start()]
+        separator = text[previous_end : token.start()]
         if previous is not None and re.search(r"-|ถึง", separator):
             step = previous
             while step != month:
@@ -389,7 +394,7 @@ def _month_number(token: str) -> int | None:
 
 
 def _cut(text: str, match: re.Match[str]) -> str:
-    return re.sub(r"\s+", " ", f"{text[:match.start()]} {text[match.end():]}").strip()
+    return re.sub(r"\s+", " ", f"{text[: match.start()]} {text[match.end() :]}").strip()
 
 
 def _find_window(text: str) -> tuple[dict[str, Any] | None, str]:
@@ -397,9 +402,7 @@ def _find_window(text: str) -> tuple[dict[str, Any] | None, str]:
     match = _WINDOW_DAY_RE.search(text)
     if match:
         day = int(match.group("day"))
-        months = (
-            list(range(1, 13)) if match.group("every") else _months_of(match.group("months"))
-        )
+        months = list(range(1, 13)) if match.group("every") else _months_of(match.group("months"))
         if 1 <= day <= 31 and months:
             return {"months": months, "by_day": day}, _cut(text, match)
     match = _WINDOW_MONTH_RE.search(text)
@@ -465,8 +468,14 @@ def _amount_of(match: re.Match[str]) -> _Amount | None:
         low = high = low + Decimal("0.5")
     if low > high or not (_sensible(low) and _sensible(high)):
         return None
-    return _Amount(min=low, max=high, unit=unit, per_item=match.group("item"),
-                   start=match.start(), end=match.end())
+    return _Amount(
+        min=low,
+        max=high,
+        unit=unit,
+        per_item=match.group("item"),
+        start=match.start(),
+        end=match.end(),
+    )
 
 
 def _approx(value: Decimal, unit: str) -> Decimal:
@@ -511,8 +520,9 @@ def parse_duration(text: str | None) -> Duration:
             high = _number(bare.group("b")) if bare.group("b") else low
             if low <= high and _sensible(low) and _sensible(high):
                 notes.append("ไม่ระบุหน่วยเวลา")
-                return Duration(text=raw, status=UNIT_MISSING, min=low, max=high,
-                                note="; ".join(notes))
+                return Duration(
+                    text=raw, status=UNIT_MISSING, min=low, max=high, note="; ".join(notes)
+                )
         if window is None and _is_open_ended(clean):
             return Duration(text=raw, status=OPEN_ENDED, note="; ".join(notes))
         return Duration(text=raw, status=UNPARSED, note="อ่านระยะเวลาไม่ได้ ต้องแก้ไข")
@@ -522,40 +532,52 @@ def parse_duration(text: str | None) -> Duration:
         return Duration(text=raw, status=UNPARSED, note="ช่วงหรือจำนวนของระยะเวลาไม่ถูกต้อง ต้องแก้ไข")
     found = [a for a in amounts if a is not None]
     # The text before each amount; the text after the last one.
-    segments = [rest[prev.end if prev else 0:a.start]
-                for prev, a in zip([None, *found[:-1]], found, strict=True)]
-    tail = _strip_edges(rest[found[-1].end:])
+    segments = [
+        rest[prev.end if prev else 0 : a.start]
+        for prev, a in zip([None, *found[:-1]], found, strict=True)
+    ]
+    tail = _strip_edges(rest[found[-1].end :])
     labels = [_strip_edges(s) for s in segments]
     if any(_DIGIT_RE.search(s) for s in [*labels, tail]):
-        return Duration(text=raw, status=UNPARSED,
-                        note="มีตัวเลขที่ไม่ใช่ระยะเวลา ต้องแก้ไข")
+        return Duration(text=raw, status=UNPARSED, note="มีตัวเลขที่ไม่ใช่ระยะเวลา ต้องแก้ไข")
     if any(re.search(r"ทุก\s*ๆ?$", s.strip()) for s in segments):
-        return Duration(text=raw, status=UNPARSED,
-                        note="เป็นความถี่ (ทุก…) ไม่ใช่ระยะเวลา ต้องแก้ไข")
+        return Duration(text=raw, status=UNPARSED, note="เป็นความถี่ (ทุก…) ไม่ใช่ระยะเวลา ต้องแก้ไข")
 
     if len(found) == 1:
         amount = found[0]
         for extra in (labels[0], tail):
             if extra:
                 notes.append(f"ไม่ได้ใช้ข้อความ {_quote(extra)}")
-        return Duration(text=raw, status=PARSED, min=amount.min, max=amount.max,
-                        unit=amount.unit, per_item=amount.per_item, window=window,
-                        note="; ".join(notes))
+        return Duration(
+            text=raw,
+            status=PARSED,
+            min=amount.min,
+            max=amount.max,
+            unit=amount.unit,
+            per_item=amount.per_item,
+            window=window,
+            note="; ".join(notes),
+        )
 
     if window is not None or not all(labels):
-        return Duration(text=raw, status=UNPARSED,
-                        note="พบหลายระยะเวลาโดยไม่ระบุวิธี/กรณี ต้องแก้ไข")
+        return Duration(text=raw, status=UNPARSED, note="พบหลายระยะเวลาโดยไม่ระบุวิธี/กรณี ต้องแก้ไข")
     if tail:
         notes.append(f"ไม่ได้ใช้ข้อความ {_quote(tail)}")
     return _with_alternatives(raw, labels, found, notes)
 
 
-def _with_alternatives(raw: str, labels: list[str], found: list[_Amount],
-                       notes: list[str]) -> Duration:
+def _with_alternatives(
+    raw: str, labels: list[str], found: list[_Amount], notes: list[str]
+) -> Duration:
     """Method-dependent durations: overall min/max across the methods."""
     alternatives = tuple(
-        {"label": label, "min": a.min, "max": a.max, "unit": a.unit,
-         **({"per_item": a.per_item} if a.per_item else {})}
+        {
+            "label": label,
+            "min": a.min,
+            "max": a.max,
+            "unit": a.unit,
+            **({"per_item": a.per_item} if a.per_item else {}),
+        }
         for label, a in zip(labels, found, strict=True)
     )
     units = {a.unit for a in found}
@@ -573,8 +595,15 @@ def _with_alternatives(raw: str, labels: list[str], found: list[_Amount],
         low = high = None
         unit = None
         notes.append("หน่วยเวลาต่างกันตามวิธี ต้องเลือกวิธีก่อนคำนวณกำหนดเวลา")
-    return Duration(text=raw, status=PARSED, min=low, max=high, unit=unit,
-                    alternatives=alternatives, note="; ".join(notes))
+    return Duration(
+        text=raw,
+        status=PARSED,
+        min=low,
+        max=high,
+        unit=unit,
+        alternatives=alternatives,
+        note="; ".join(notes),
+    )
 
 
 def _format_number(value: Decimal | int | float) -> str:
@@ -584,9 +613,12 @@ def _format_number(value: Decimal | int | float) -> str:
     return format(value.normalize(), "f")
 
 
-def _format_amount(low: Decimal | int | float | None, high: Decimal | int | float | None,
-                   unit: str | None,
-                   per_item: str | None = None) -> str:
+def _format_amount(
+    low: Decimal | int | float | None,
+    high: Decimal | int | float | None,
+    unit: str | None,
+    per_item: str | None = None,
+) -> str:
     if low is None or high is None:
         return ""
     number = _format_number(low) if low == high else f"{_format_number(low)}–{_format_number(high)}"

@@ -20,20 +20,21 @@ class ThaiIntegerField(forms.CharField):
     def __init__(self, *, min_value: int, max_value: int, **kwargs: Any) -> None:
         self.min_value = min_value
         self.max_value = max_value
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         attrs = super().widget_attrs(widget)
         # Text, not type=number: browsers refuse Thai digits in number inputs.
-        attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        attrs.update({"inputmode": "numeric", "autocomplete": "off", "maxlength": "20"})
         return attrs
 
     def to_python(self, value: Any) -> int | None:  # type: ignore[override]
         text = super().to_python(value)
-        if text in self.empty_values:
+        if text is None or text in self.empty_values:
             return None
         try:
+            if len(text) > 20:
+                raise ValueError(text)
             number = parse_int(text)
         except ValueError:
             raise forms.ValidationError(
@@ -71,9 +72,10 @@ class ThaiFormMixin:
                     "label": label
                 }
             if isinstance(field, forms.CharField) and field.max_length:
-                field.error_messages["max_length"] = _(
-                    "%(label)sยาวเกิน %(limit)s ตัวอักษร"
-                ) % {"label": label, "limit": f"{field.max_length:,}"}
+                field.error_messages["max_length"] = _("%(label)sยาวเกิน %(limit)s ตัวอักษร") % {
+                    "label": label,
+                    "limit": f"{field.max_length:,}",
+                }
 
 
 def _css_class(widget: forms.Widget) -> str:
@@ -100,7 +102,7 @@ class ThaiForm(ThaiFormMixin, forms.Form):
                 widget.attrs["class"] = " ".join([*classes, css])
 
     def _mark_invalid(self) -> None:
-        for name in self._errors or {}:
+        for name in getattr(self, "_errors", None) or {}:
             if name in self.fields:
                 widget = self.fields[name].widget
                 classes = widget.attrs.get("class", "").split()
@@ -169,9 +171,7 @@ class ProcessFilterForm(ThaiForm):
 
 class ManualCopyForm(ThaiForm):
     source_year = ThaiIntegerField(label=_("ปีงบประมาณต้นฉบับ"), min_value=2400, max_value=2800)
-    fiscal_year = ThaiIntegerField(
-        label=_("ปีงบประมาณใหม่ (พ.ศ.)"), min_value=2500, max_value=2700
-    )
+    fiscal_year = ThaiIntegerField(label=_("ปีงบประมาณใหม่ (พ.ศ.)"), min_value=2500, max_value=2700)
 
 
 class ProcessForm(ThaiForm):
@@ -336,13 +336,17 @@ class OwnersForm(ThaiForm):
             field = self.fields[name]
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = positions
-            field.label_from_instance = lambda p: p.title  # type: ignore[method-assign]
+            field.label_from_instance = _position_title  # type: ignore[method-assign,assignment]
 
     def clean_main_titles(self) -> list[str]:
         return _lines(self.cleaned_data.get("main_titles") or "")
 
     def clean_supporting_titles(self) -> list[str]:
         return _lines(self.cleaned_data.get("supporting_titles") or "")
+
+
+def _position_title(position: Position) -> str:
+    return position.title
 
 
 class ExplanationForm(ThaiForm):

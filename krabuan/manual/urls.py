@@ -30,3 +30,28 @@ urlpatterns = [
         name="improvement_explain",
     ),
 ]
+
+# Printed documents (DOCX/PDF/XLSX) and the generated flowchart.
+from krabuan.manual.views import documents  # noqa: E402
+
+urlpatterns += [
+    path("processes/<int:process_id>/export.docx", documents.process_docx, name="process_docx"),
+    path("processes/<int:process_id>/export.pdf", documents.process_pdf, name="process_pdf"),
+    path(
+        "processes/<int:process_id>/flowchart.svg",
+        documents.process_flowchart,
+        name="process_flowchart",
+    ),
+    path("export/<int:fiscal_year>.docx", documents.manual_docx, name="manual_docx"),
+    path("export/<int:fiscal_year>.pdf", documents.manual_pdf, name="manual_pdf"),
+    path(
+        "improvements/<int:fiscal_year>.docx",
+        documents.improvements_docx,
+        name="improvements_docx",
+    ),
+    path(
+        "improvements/<int:fiscal_year>.xlsx",
+        documents.improvements_xlsx,
+        name="improvements_xlsx",
+    ),
+]

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from krabuan.core import jobs
 from krabuan.core.errors import ApplicationError, NotFound
 from krabuan.core.models import Job, JobStatus
-from krabuan.org.tests.factories import UserFactory
+
+
+def UserFactory(username: str = "someone"):
+    return get_user_model().objects.create_user(username=username)
 
 
 @jobs.register("test_echo")

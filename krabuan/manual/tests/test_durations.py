@@ -28,10 +28,17 @@ PROCUREMENT = (
 )
 
 
-def value(status: str, low: Any = None, high: Any = None, unit: str | None = None, *,
-          per_item: str | None = None, recurrence: dict[str, Any] | None = None,
-          window: dict[str, Any] | None = None,
-          alternatives: tuple[dict[str, Any], ...] = ()) -> dict[str, Any]:
+def value(
+    status: str,
+    low: Any = None,
+    high: Any = None,
+    unit: str | None = None,
+    *,
+    per_item: str | None = None,
+    recurrence: dict[str, Any] | None = None,
+    window: dict[str, Any] | None = None,
+    alternatives: tuple[dict[str, Any], ...] = (),
+) -> dict[str, Any]:
     return {
         "status": status,
         "min": None if low is None else Decimal(str(low)),
@@ -136,12 +143,19 @@ SEED_CASES: dict[str, dict[str, Any]] = {
     "เกินอำนาจสำนัก/กอง/ศูนย์ ๓ วันทำการ": working(3),
     "๑ - ๕ วันทำการ": working(1, 5),
     PROCUREMENT: value(
-        "parsed", 5, 60, "working_day",
+        "parsed",
+        5,
+        60,
+        "working_day",
         alternatives=(
             {"label": "วิธีเฉพาะเจาะจง", "min": 5, "max": 10, "unit": "working_day"},
             {"label": "วิธีคัดเลือก", "min": 10, "max": 30, "unit": "day"},
-            {"label": "วิธีประกาศเชิญชวนทั่วไปประกวดราคาอิเล็กทรอนิกส์", "min": 30, "max": 60,
-             "unit": "working_day"},
+            {
+                "label": "วิธีประกาศเชิญชวนทั่วไปประกวดราคาอิเล็กทรอนิกส์",
+                "min": 30,
+                "max": 60,
+                "unit": "working_day",
+            },
         ),
     ),
     "<p>๗ วันทำการ</p>": working(7),
@@ -160,9 +174,7 @@ EXTRA_CASES: dict[str, dict[str, Any]] = {
     "ภายในวันที่ ๕ ของเดือนเมษายนและเดือนตุลาคม": value(
         "parsed", window={"months": [4, 10], "by_day": 5}
     ),
-    "ภายในวันที่ 5 ของทุกเดือน": value(
-        "parsed", window={"months": list(range(1, 13)), "by_day": 5}
-    ),
+    "ภายในวันที่ 5 ของทุกเดือน": value("parsed", window={"months": list(range(1, 13)), "by_day": 5}),
     "ช่วงเดือน ต.ค. - ธ.ค.": value("parsed", window={"months": [10, 11, 12]}),
     "ช่วงเดือน พ.ย. ถึง ก.พ.": value("parsed", window={"months": [11, 12, 1, 2]}),
     "มี.ค./ก.ย.": value("parsed", window={"months": [3, 9]}),
@@ -194,7 +206,10 @@ EXTRA_CASES: dict[str, dict[str, Any]] = {
         ),
     ),
     "วิธีเฉพาะเจาะจง (5-10 วันทำการ) หรือ วิธีคัดเลือก (30-60 วันทำการ)": value(
-        "parsed", 5, 60, "working_day",
+        "parsed",
+        5,
+        60,
+        "working_day",
         alternatives=(
             {"label": "วิธีเฉพาะเจาะจง", "min": 5, "max": 10, "unit": "working_day"},
             {"label": "วิธีคัดเลือก", "min": 30, "max": 60, "unit": "working_day"},
@@ -234,7 +249,8 @@ def test_other_duration_shapes_parse_to_their_exact_value(text):
 
 def test_seed_table_covers_every_duration_text_listed_from_the_seed():
     listed = [
-        line for line in DATA.read_text(encoding="utf-8").splitlines()
+        line
+        for line in DATA.read_text(encoding="utf-8").splitlines()
         if line and not line.startswith("#")
     ]
 
@@ -251,10 +267,11 @@ def test_no_seed_duration_is_left_unparsed():
 
 def test_notes_say_what_was_set_aside():
     assert parse_duration("๒ อาทิตย์ yes").note == "ไม่ได้ใช้ข้อความ «yes»"
-    assert (parse_duration("เกินอำนาจสำนัก/กอง/ศูนย์ ๓ วันทำการ").note
-            == "ไม่ได้ใช้ข้อความ «เกินอำนาจสำนัก/กอง/ศูนย์»")
-    assert (parse_duration("๑ - ๓ วัน (หรือตามที่ สผง. กำหนด)").note
-            == "หมายเหตุ «หรือตามที่ สผง. กำหนด»")
+    assert (
+        parse_duration("เกินอำนาจสำนัก/กอง/ศูนย์ ๓ วันทำการ").note
+        == "ไม่ได้ใช้ข้อความ «เกินอำนาจสำนัก/กอง/ศูนย์»"
+    )
+    assert parse_duration("๑ - ๓ วัน (หรือตามที่ สผง. กำหนด)").note == "หมายเหตุ «หรือตามที่ สผง. กำหนด»"
     assert parse_duration("๒").note == "ไม่ระบุหน่วยเวลา"
     assert parse_duration("abc").note == "อ่านระยะเวลาไม่ได้ ต้องแก้ไข"
     assert parse_duration("๑ วัน").note == ""
@@ -278,6 +295,12 @@ def test_status_properties():
 def test_statuses_and_units_match_the_model_choices():
     assert set(STATUSES) == set(DurationStatus.values)
     assert UNITS == ("minute", "hour", "day", "working_day", "week", "month", "year")
+
+
+def test_text_longer_than_the_field_is_unparsed():
+    d = parse_duration("๑ วัน " + "ก" * 500)
+
+    assert (d.status, d.note) == ("unparsed", "ข้อความระยะเวลายาวเกินไป ต้องแก้ไข")
 
 
 def test_none_is_unspecified():
@@ -311,8 +334,12 @@ def test_to_dict_is_json_ready_with_whole_numbers_as_int():
         "alternatives": [
             {"label": "วิธีเฉพาะเจาะจง", "min": 5, "max": 10, "unit": "working_day"},
             {"label": "วิธีคัดเลือก", "min": 10, "max": 30, "unit": "day"},
-            {"label": "วิธีประกาศเชิญชวนทั่วไปประกวดราคาอิเล็กทรอนิกส์", "min": 30, "max": 60,
-             "unit": "working_day"},
+            {
+                "label": "วิธีประกาศเชิญชวนทั่วไปประกวดราคาอิเล็กทรอนิกส์",
+                "min": 30,
+                "max": 60,
+                "unit": "working_day",
+            },
         ],
         "open_ended": False,
         "parsed": True,
@@ -355,11 +382,13 @@ def test_from_dict_rejects_an_unknown_status_or_unit():
         Duration.from_dict({**good, "status": "done"})
     with pytest.raises(ValueError, match="หน่วยเวลา 'fortnight' ไม่ถูกต้อง"):
         Duration.from_dict({**good, "unit": "fortnight"})
+    with pytest.raises(ValueError, match="รายการวิธี/กรณีของระยะเวลาไม่ถูกต้อง"):
+        Duration.from_dict({**good, "alternatives": ["วิธีคัดเลือก"]})
 
 
 def test_durations_are_hashable_values():
     assert hash(parse_duration(PROCUREMENT)) == hash(parse_duration(PROCUREMENT))
-    assert parse_duration("๑ วัน") == parse_duration("1 วัน").__class__(
+    assert parse_duration("๑ วัน") == Duration(
         text="๑ วัน", status="parsed", min=Decimal(1), max=Decimal(1), unit="day"
     )
 
@@ -375,17 +404,28 @@ def test_durations_are_hashable_values():
         ("๑ ครั้ง/ ปีงบประมาณ", "๑ ครั้ง/ปีงบประมาณ", "1 ครั้ง/ปีงบประมาณ"),
         ("ทุก ๖ เดือน", "๑ ครั้ง/๖ เดือน", "1 ครั้ง/6 เดือน"),
         ("ช่วงเดือน ส.ค.", "ช่วงเดือนสิงหาคม", "ช่วงเดือนสิงหาคม"),
-        ("ช่วงเดือน ต.ค. - ธ.ค.", "ช่วงเดือนตุลาคม พฤศจิกายน และธันวาคม",
-         "ช่วงเดือนตุลาคม พฤศจิกายน และธันวาคม"),
-        ("ภายในวันที่ ๕ ของเดือนเมษายนและเดือนตุลาคม", "ภายในวันที่ ๕ ของเดือนเมษายนและตุลาคม",
-         "ภายในวันที่ 5 ของเดือนเมษายนและตุลาคม"),
-        ("แต่งตั้งภายในเดือน ก.ย. ตรวจนับแล้วเสร็จ ๓๐ วันทำการ", "ช่วงเดือนกันยายน ๓๐ วันทำการ",
-         "ช่วงเดือนกันยายน 30 วันทำการ"),
-        (PROCUREMENT,
-         "วิธีเฉพาะเจาะจง ๕–๑๐ วันทำการ; วิธีคัดเลือก ๑๐–๓๐ วัน; "
-         "วิธีประกาศเชิญชวนทั่วไปประกวดราคาอิเล็กทรอนิกส์ ๓๐–๖๐ วันทำการ",
-         "วิธีเฉพาะเจาะจง 5–10 วันทำการ; วิธีคัดเลือก 10–30 วัน; "
-         "วิธีประกาศเชิญชวนทั่วไปประกวดราคาอิเล็กทรอนิกส์ 30–60 วันทำการ"),
+        (
+            "ช่วงเดือน ต.ค. - ธ.ค.",
+            "ช่วงเดือนตุลาคม พฤศจิกายน และธันวาคม",
+            "ช่วงเดือนตุลาคม พฤศจิกายน และธันวาคม",
+        ),
+        (
+            "ภายในวันที่ ๕ ของเดือนเมษายนและเดือนตุลาคม",
+            "ภายในวันที่ ๕ ของเดือนเมษายนและตุลาคม",
+            "ภายในวันที่ 5 ของเดือนเมษายนและตุลาคม",
+        ),
+        (
+            "แต่งตั้งภายในเดือน ก.ย. ตรวจนับแล้วเสร็จ ๓๐ วันทำการ",
+            "ช่วงเดือนกันยายน ๓๐ วันทำการ",
+            "ช่วงเดือนกันยายน 30 วันทำการ",
+        ),
+        (
+            PROCUREMENT,
+            "วิธีเฉพาะเจาะจง ๕–๑๐ วันทำการ; วิธีคัดเลือก ๑๐–๓๐ วัน; "
+            "วิธีประกาศเชิญชวนทั่วไปประกวดราคาอิเล็กทรอนิกส์ ๓๐–๖๐ วันทำการ",
+            "วิธีเฉพาะเจาะจง 5–10 วันทำการ; วิธีคัดเลือก 10–30 วัน; "
+            "วิธีประกาศเชิญชวนทั่วไปประกวดราคาอิเล็กทรอนิกส์ 30–60 วันทำการ",
+        ),
         ("๒", "๒ (ไม่ระบุหน่วยเวลา)", "2 (ไม่ระบุหน่วยเวลา)"),
         ("-", "ไม่ระบุ", "ไม่ระบุ"),
         ("ตลอด ระยะเวลาการ ให้บริการ", "ตลอด ระยะเวลาการ ให้บริการ", "ตลอด ระยะเวลาการ ให้บริการ"),
@@ -400,12 +440,54 @@ def test_format_duration(text, thai, arabic):
     assert format_duration(d, thai_digits=False) == arabic
 
 
-DURATION_PIECES = st.sampled_from([
-    "๑", "2", "๓๐", "1.5", "0", "99999999999999999999", "-", "–", "ถึง", " ", "/", ",", "(", ")",
-    "วัน", "วันทำการ", "ชม.", "ชั่วโมง", "นาที", "อาทิตย์", "เดือน", "ปี", "ปีงบประมาณ", "ครึ่ง",
-    "เรื่อง", "ครั้ง", "ต่อ", "ทุก", "ๆ", "ละ", "ช่วง", "ภายใน", "วันที่", "ของ", "ส.ค.", "เมษายน",
-    "และ", "ตลอด", "ขึ้นอยู่กับ", "ไม่ระบุ", "<p>", "</p>", "yes", "วิธีคัดเลือก",
-])
+DURATION_PIECES = st.sampled_from(
+    [
+        "๑",
+        "2",
+        "๓๐",
+        "1.5",
+        "0",
+        "99999999999999999999",
+        "-",
+        "–",
+        "ถึง",
+        " ",
+        "/",
+        ",",
+        "(",
+        ")",
+        "วัน",
+        "วันทำการ",
+        "ชม.",
+        "ชั่วโมง",
+        "นาที",
+        "อาทิตย์",
+        "เดือน",
+        "ปี",
+        "ปีงบประมาณ",
+        "ครึ่ง",
+        "เรื่อง",
+        "ครั้ง",
+        "ต่อ",
+        "ทุก",
+        "ๆ",
+        "ละ",
+        "ช่วง",
+        "ภายใน",
+        "วันที่",
+        "ของ",
+        "ส.ค.",
+        "เมษายน",
+        "และ",
+        "ตลอด",
+        "ขึ้นอยู่กับ",
+        "ไม่ระบุ",
+        "<p>",
+        "</p>",
+        "yes",
+        "วิธีคัดเลือก",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

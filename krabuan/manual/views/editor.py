@@ -30,7 +30,15 @@ from krabuan.manual.forms import (
     StepForm,
     apply_error,
 )
-from krabuan.manual.models import DurationStatus, Manual, OwnerKind, Process, Step, StepControl
+from krabuan.manual.models import (
+    ControlKind,
+    DurationStatus,
+    Manual,
+    OwnerKind,
+    Process,
+    Step,
+    StepControl,
+)
 from krabuan.manual.services import editing
 from krabuan.manual.services.improvements import improvement_explanation_update
 from krabuan.manual.services.versioning import manual_copy_to_year
@@ -60,7 +68,9 @@ def _edit_url(process: Process | int, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _refused(request: HttpRequest, error: ApplicationError, process: Process) -> HttpResponse | None:
+def _refused(
+    request: HttpRequest, error: ApplicationError, process: Process
+) -> HttpResponse | None:
     """Refusals that are not about a field: read-only year, no permission. None otherwise."""
     if isinstance(error, errors.PermissionDenied):
         raise PermissionDenied(error.message)
@@ -154,12 +164,13 @@ def _duration_message(step: Step) -> str:
     }
 
 
-def _render_editor(request: HttpRequest, process: Process, status: int = 200, **forms: Any) -> HttpResponse:
+def _render_editor(
+    request: HttpRequest, process: Process, status: int = 200, **forms: Any
+) -> HttpResponse:
     context = {
         "process": process,
         "manual": process.manual,
-        "process_form": forms.get("process_form")
-        or ProcessForm(initial=_process_initial(process)),
+        "process_form": forms.get("process_form") or ProcessForm(initial=_process_initial(process)),
         "requirements_form": forms.get("requirements_form")
         or RequirementsForm(initial=_requirements_initial(process)),
         "owners_form": forms.get("owners_form") or OwnersForm(initial=_owners_initial(process)),
@@ -292,13 +303,17 @@ def _render_step(
     form: StepForm | None = None,
     control_form: ControlForm | None = None,
 ) -> HttpResponse:
+    controls = list(step.controls.order_by("kind", "sort_order"))
     context = {
         "step": step,
         "process": step.process,
         "manual": step.process.manual,
         "form": form or StepForm(initial=_step_initial(step)),
         "control_form": control_form or ControlForm(),
-        "controls": list(step.controls.order_by("kind", "sort_order")),
+        "control_groups": [
+            {"kind": kind, "label": label, "items": [c for c in controls if c.kind == kind]}
+            for kind, label in ControlKind.choices
+        ],
         "duration_display": format_duration(
             parse_duration(step.duration_text), thai_digits=thai_digits_enabled()
         ),
@@ -485,7 +500,7 @@ def improvement_explain(request: HttpRequest, fiscal_year: int, process_code: st
         return render(request, "manual/_explanation_cell.html", cell)
     if entry is None:
         for message in form.errors.get("explanation", []) + form.non_field_errors():
-            messages.error(request, message)
+            messages.error(request, str(message))
         return redirect(back)
     messages.success(request, _("บันทึกรายละเอียดการปรับปรุงแล้ว"))
     return redirect(f"{back}#row-{process_code}")

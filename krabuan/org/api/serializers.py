@@ -16,6 +16,7 @@ from krabuan.core.thai import BE_OFFSET, normalize_text, parse_date, to_arabic_d
 from krabuan.org import calendar
 from krabuan.org.calendar import MAX_AMOUNT, SOURCES, UNITS, CalendarError
 
+_DATETIME_T = re.compile(r"\dT\d", re.IGNORECASE)
 _AMOUNT = re.compile(r"^-?\d{1,12}(?:\.\d{1,6})?$")
 
 
@@ -26,16 +27,18 @@ def _text(value: str) -> str:
 class HolidayListQuerySerializer(serializers.Serializer):
     year = serializers.CharField(
         required=False,
+        allow_blank=True,
         max_length=16,
-        help_text="ปี ค.ศ. หรือ พ.ศ. เช่น 2024, 2567 หรือ ๒๕๖๗ (ไม่ระบุ = ปีปัจจุบัน)",
+        help_text="ปี ค.ศ. หรือ พ.ศ. เช่น 2024, 2567 หรือ ๒๕๖๗ (ไม่ระบุหรือว่าง = ปีปัจจุบัน)",
         error_messages={
-            "blank": "กรุณาระบุปี เช่น 2567",
             "max_length": "ปีต้องเป็นตัวเลข ค.ศ. หรือ พ.ศ. เช่น 2024 หรือ 2567",
             "invalid": "ปีต้องเป็นตัวเลข ค.ศ. หรือ พ.ศ. เช่น 2024 หรือ 2567",
         },
     )
 
-    def validate_year(self, value: str) -> int:
+    def validate_year(self, value: str) -> int | None:
+        if not value:
+            return None  # an empty year box means "this year", as when it is left out
         try:
             return calendar.year_from_text(value)
         except CalendarError as exc:
@@ -77,7 +80,7 @@ class CalendarAddQuerySerializer(serializers.Serializer):
 
     def validate_start(self, value: str) -> dt.date:
         text = _text(value)
-        if "T" in text.upper() or ":" in text:
+        if ":" in text or _DATETIME_T.search(text):
             try:
                 moment = parse_datetime(text)
             except ValueError:
