@@ -10,6 +10,7 @@ the HTML around it.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -114,10 +115,24 @@ def _fit(text: str, width: float, font_size: float) -> int:
     return max(cut, 1)
 
 
+def _words(text: str) -> list[str]:
+    """newmm words and the spaces between them; a chunk with a full stop is an abbreviation
+    ('ศทส.', 'สป.กษ.') that newmm would cut in two, so it stays whole."""
+    words: list[str] = []
+    for chunk in re.split(r"(\s+)", text):
+        if not chunk:
+            continue
+        if chunk.isspace() or "." in chunk:
+            words.append(chunk)
+        else:
+            words.extend(word_tokenize(chunk, engine="newmm", keep_whitespace=True))
+    return words
+
+
 def _tokens(text: str) -> list[str]:
     tokens: list[str] = []
     glue_next = False
-    for token in word_tokenize(text, engine="newmm", keep_whitespace=True):
+    for token in _words(text):
         if tokens and (glue_next or token[0] in _NO_BREAK_BEFORE):
             tokens[-1] += token
         else:
@@ -305,6 +320,8 @@ def _loop_back(node: _Node, target_y: float, lane_x: float) -> str:
 
 
 def _legend(top: float, nodes: list[_Node]) -> tuple[str, float]:
+    if not nodes:
+        return "", top
     items: list[tuple[str, str]] = [("box", "ขั้นตอนการทำงาน")]
     if any(n.decision for n in nodes):
         items.append(("diamond", "การพิจารณา/ตัดสินใจ"))
@@ -313,7 +330,8 @@ def _legend(top: float, nodes: list[_Node]) -> tuple[str, float]:
     if any(n.step.is_optional for n in nodes):
         items.append(("dashed", "ทำเมื่อมี (ถ้ามี)"))
     parts = ["<g class=\"legend\">"]
-    x, y = MARGIN, top + 10
+    x: float = MARGIN
+    y = top + 10
     for kind, label in items:
         if kind == "box":
             attrs = _attrs(x=x, y=y, width=22, height=14, rx=2, fill=BOX_FILL, stroke=BOX_STROKE)

@@ -136,6 +136,10 @@ def _area(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
+def _unit_name(unit: Unit) -> str:
+    return unit.name
+
+
 def _owning_units() -> Any:
     return Unit.objects.exclude(kind=UnitKind.EXTERNAL).order_by("sort_order", "name")
 
@@ -204,6 +208,7 @@ class ProcessForm(ThaiForm):
         unit_field = self.fields["responsible_unit"]
         assert isinstance(unit_field, forms.ModelChoiceField)
         unit_field.queryset = _owning_units()
+        unit_field.label_from_instance = _unit_name  # type: ignore[method-assign,assignment]
 
 
 class RequirementsForm(ThaiForm):
@@ -270,6 +275,7 @@ class StepForm(ThaiForm):
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("กด Ctrl (หรือ ⌘) ค้างไว้เพื่อเลือกหลายหน่วยงาน"),
     )
     output = forms.CharField(
         label=_("ผลผลิต (Output)"), max_length=5000, required=False, widget=_area(2)
@@ -283,6 +289,7 @@ class StepForm(ThaiForm):
         units_field = self.fields["related_units"]
         assert isinstance(units_field, forms.ModelMultipleChoiceField)
         units_field.queryset = Unit.objects.order_by("sort_order", "name")
+        units_field.label_from_instance = _unit_name  # type: ignore[method-assign,assignment]
 
     def clean_sub_items(self) -> list[str]:
         return _lines(self.cleaned_data.get("sub_items") or "")

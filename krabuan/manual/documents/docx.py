@@ -27,12 +27,15 @@ from docx.text.paragraph import Paragraph
 
 from krabuan.manual.documents import form as f
 from krabuan.manual.flowchart import render_step_flow_png
-from krabuan.manual.models import ImprovementEntry, Manual, Process
+from krabuan.manual.models import ImprovementEntry, Manual, Process, ProcessKind
 
 FONT = "TH Sarabun New"
 BODY_PT = 16
 TABLE_PT = 14
 TABLE_STYLE = "Krabuan Table Text"
+# Set by id on each paragraph: python-docx's lookup by name scans every style and made a whole
+# manual take ten seconds.
+TABLE_STYLE_ID = "KrabuanTableText"
 HEADER_FILL = "E8F3EC"
 A4 = (Cm(21), Cm(29.7))
 PORTRAIT_MARGINS = (Cm(2.5), Cm(2), Cm(2), Cm(3))  # top, right, bottom, left (ระเบียบงานสารบรรณ)
@@ -125,6 +128,7 @@ def new_document(*, title: str) -> DocumentObject:
     _style(doc, "Heading 2", 16, bold=True)
     _style(doc, "Heading 3", 16, bold=True)
     table_text = doc.styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.style_id = TABLE_STYLE_ID
     table_text.base_style = doc.styles["Normal"]
     _style(doc, TABLE_STYLE, TABLE_PT)
     _child(doc.settings.element, "w:updateFields", _SETTINGS_AFTER_UPDATE).set(qn("w:val"), "true")
@@ -156,7 +160,7 @@ def landscape_section(doc: DocumentObject, *, first: bool = False) -> Section:
 
 def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     """A complex Word field; `placeholder` shows until Word updates it."""
-    def fld_char(kind: str) -> OxmlElement:
+    def fld_char(kind: str) -> Any:
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
         return el
@@ -219,10 +223,9 @@ def paragraph(doc: DocumentObject | _Cell, text: str = "", *, bold: bool = False
 def cell_lines(cell: _Cell, lines: Sequence[str], *, bold: bool = False,
                align: WD_ALIGN_PARAGRAPH | None = None) -> None:
     """Write lines into a cell, one paragraph each, in the table text style."""
-    first = cell.paragraphs[0]
-    first.style = TABLE_STYLE
     for i, line in enumerate(lines or [""]):
-        p = first if i == 0 else cell.add_paragraph(style=TABLE_STYLE)
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        p._p.style = TABLE_STYLE_ID
         if line:
             run = p.add_run(line)
             if bold:
@@ -247,7 +250,7 @@ def table(doc: DocumentObject, headers: Sequence[str], widths_cm: Sequence[float
     """A bordered table with fixed column widths and shaded header row(s) repeated on every
     page; the first header row carries `headers`."""
     t = doc.add_table(rows=header_rows, cols=len(widths_cm))
-    t.style = doc.styles["Table Grid"]
+    t._tbl.tblStyle_val = "TableGrid"  # by id, for the same reason as TABLE_STYLE_ID
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     for row in t.rows:
@@ -375,11 +378,11 @@ def _contents(doc: DocumentObject, m: f.ManualForm) -> None:
 def _overview(doc: DocumentObject, m: f.ManualForm, next_id: int) -> int:
     if m.core:
         head = paragraph(doc, m.form_name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        _bookmark(head, bookmark_name(f.OVERVIEW_ANCHORS["core"]), next_id)
+        _bookmark(head, bookmark_name(f.OVERVIEW_ANCHORS[ProcessKind.CORE]), next_id)
         next_id += 1
         paragraph(doc, m.overview_title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         paragraph(doc, f"สำนัก/กอง {m.unit_name}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-        doc.add_heading(f"๑. {f.KIND_TITLES['core']}", level=2)
+        doc.add_heading(f"๑. {f.KIND_TITLES[ProcessKind.CORE]}", level=2)
         widths = _widths((24, 24, 16, 20, 16), LANDSCAPE_WIDTH_CM)
         t = table(doc, f.CORE_OVERVIEW_HEADERS, widths)
         merge_from: _Cell | None = None
@@ -393,9 +396,9 @@ def _overview(doc: DocumentObject, m: f.ManualForm, next_id: int) -> int:
             elif merge_from is not None:
                 merge_from = merge_from.merge(cells[0])
     if m.support:
-        head = doc.add_heading(f"๒. {f.KIND_TITLES['support']}", level=2)
+        head = doc.add_heading(f"๒. {f.KIND_TITLES[ProcessKind.SUPPORT]}", level=2)
         head.paragraph_format.page_break_before = bool(m.core)
-        _bookmark(head, bookmark_name(f.OVERVIEW_ANCHORS["support"]), next_id)
+        _bookmark(head, bookmark_name(f.OVERVIEW_ANCHORS[ProcessKind.SUPPORT]), next_id)
         next_id += 1
         widths = _widths((30, 26, 26, 18), LANDSCAPE_WIDTH_CM)
         t = table(doc, f.SUPPORT_OVERVIEW_HEADERS, widths)

@@ -32,7 +32,10 @@ FORM_NAME = "แบบฟอร์มที่ ๑"
 OVERVIEW_TITLE = "การวิเคราะห์และกำหนดกระบวนงานระดับสำนัก/กอง ปีงบประมาณ พ.ศ. {year}"
 DESIGN_TITLE = "การจัดทำข้อกำหนดและออกแบบกระบวนงานระดับสำนัก/กอง ปีงบประมาณ พ.ศ. {year}"
 IMPROVEMENT_TITLE = "สรุปภาพรวมของการปรับปรุงกระบวนงานในระดับสำนัก/กอง ปีงบประมาณ พ.ศ. {year}"
-KIND_TITLES = {ProcessKind.CORE: "กระบวนงานหลัก", ProcessKind.SUPPORT: "กระบวนงานสนับสนุน"}
+KIND_TITLES: dict[str, str] = {
+    ProcessKind.CORE: "กระบวนงานหลัก",
+    ProcessKind.SUPPORT: "กระบวนงานสนับสนุน",
+}
 SECTION_REQUIREMENTS = "๑. การจัดทำข้อกำหนดที่สำคัญของแต่ละกระบวนงาน"
 SECTION_DESIGN = "๒. การออกแบบแต่ละกระบวนงาน"
 PART_VALUE_CHAIN = "๑) การวิเคราะห์ห่วงโซ่คุณค่าของแต่ละกระบวนงาน"
@@ -93,7 +96,10 @@ FLOW_LEGEND = (
 MAIN_OWNER_LABEL = "ผู้รับผิดชอบหลัก"
 SUPPORTING_OWNER_LABEL = "ผู้สนับสนุนการปฏิบัติงาน"
 CHECK, DASH = "✓", "-"
-OVERVIEW_ANCHORS = {ProcessKind.CORE: "overview-core", ProcessKind.SUPPORT: "overview-support"}
+OVERVIEW_ANCHORS: dict[str, str] = {
+    ProcessKind.CORE: "overview-core",
+    ProcessKind.SUPPORT: "overview-support",
+}
 IMPROVEMENTS_ANCHOR = "improvements"
 TOC_TITLE = "สารบัญ"
 

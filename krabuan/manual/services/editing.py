@@ -223,7 +223,9 @@ def step_create(
         position = len(steps) + 1
     if not 1 <= position <= len(steps) + 1:
         raise field_error("position", f"ตำแหน่งต้องเป็นตัวเลข 1–{len(steps) + 1}", code="out_of_range")
-    step = Step.objects.create(process=process, order=len(steps) + 1 + _ORDER_PARKING, **values)
+    # Created after the last order in use, so it collides with no step before renumbering.
+    last_order = steps[-1].order if steps else 0
+    step = Step.objects.create(process=process, order=last_order + 1, **values)
     if data.related_units is not None:
         step.related_units.set(data.related_units)
     steps.insert(position - 1, step)

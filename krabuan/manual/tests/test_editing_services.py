@@ -182,6 +182,23 @@ def test_step_create_at_a_position_renumbers_the_steps_and_labels(group_head):
     assert _orders(process)[0][0] == "ขั้นแรกใหม่"
 
 
+def test_step_create_closes_gaps_left_in_the_orders(group_head):
+    process = ProcessFactory()
+    for order in (1, 2, 4):
+        StepFactory(process=process, order=order, activity=f"ขั้น {order}")
+
+    editing.step_create(
+        process=process, actor=group_head, data=StepInput(activity="ใหม่"), position=2
+    )
+
+    assert _orders(process) == [
+        ("ขั้น 1", 1, "๑"),
+        ("ใหม่", 2, "๒"),
+        ("ขั้น 2", 3, "๓"),
+        ("ขั้น 4", 4, "๔"),
+    ]
+
+
 def test_step_create_rejects_a_position_past_the_end(group_head):
     process, _ = _process_with_steps(2)
 
@@ -320,8 +337,9 @@ def test_requirement_update_creates_missing_headings_in_form_order(group_head):
         ],
     )
 
-    rows = list(process.requirements.order_by("sort_order").values_list("heading", "detail",
-                                                                         "priority"))
+    rows = list(
+        process.requirements.order_by("sort_order").values_list("heading", "detail", "priority")
+    )
     assert rows == [("customers", "หน่วยงานในสังกัด", 1), ("laws", "พ.ร.บ. ใหม่", 2)]
     assert AuditEntry.objects.get(action="manual.requirement.update").changes == {
         "customers": [None, {"detail": "หน่วยงานในสังกัด", "priority": 1}],

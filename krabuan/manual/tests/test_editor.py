@@ -24,6 +24,7 @@ from krabuan.manual.tests.factories import (
     StepControlFactory,
     StepFactory,
 )
+from krabuan.org.models import Preference
 from krabuan.org.tests.factories import PositionFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +51,9 @@ def _messages(response) -> list[str]:
 def _state():
     """Everything an edit could touch, to prove a refused request changed nothing."""
     return (
-        list(Process.objects.order_by("pk").values_list("pk", "name", "number", "quality_standard")),
+        list(
+            Process.objects.order_by("pk").values_list("pk", "name", "number", "quality_standard")
+        ),
         list(Step.objects.order_by("pk").values_list("pk", "order", "activity", "duration_text")),
         list(StepControl.objects.order_by("pk").values_list("pk", "kind", "text")),
         list(Requirement.objects.order_by("pk").values_list("pk", "detail", "priority")),
@@ -127,7 +130,7 @@ def test_editor_page_shows_every_section(client, group_head, step):
     ):
         assert title in html
     for _, label in RequirementHeading.choices:
-        assert label in html
+        assert str(label) in html
     assert "รับเรื่อง" in html
 
 
@@ -249,7 +252,7 @@ def test_step_create_shows_what_the_duration_was_read_as(client, group_head, ste
     assert (step.order, step.label) == (2, "๒")
     assert _messages(response) == [
         "เพิ่มขั้นตอนที่ ๑ แล้ว",
-        "ระยะเวลา “๑-๒ วัน” อ่านได้เป็น: ๑–๒ วัน (แปลงแล้ว)",
+        "ระยะเวลา “๑-๒ วัน” อ่านได้เป็น: 1–2 วัน (แปลงแล้ว)",
     ]
 
 
@@ -264,9 +267,7 @@ def test_step_edit_flags_a_duration_without_unit(client, group_head, step):
     assert response.status_code == 302
     step.refresh_from_db()
     assert step.duration_status == DurationStatus.UNIT_MISSING
-    assert _messages(response)[1] == (
-        "ระยะเวลา “๒”: ไม่ระบุหน่วยเวลา — กรุณาแก้ไขให้มีตัวเลขและหน่วยเวลา"
-    )
+    assert _messages(response)[1] == ("ระยะเวลา “๒”: ไม่ระบุหน่วยเวลา — กรุณาแก้ไขให้มีตัวเลขและหน่วยเวลา")
     entry = AuditEntry.objects.get(action="manual.step.update")
     assert entry.changes["duration_text"] == ["๑ วัน", "๒"]
 
@@ -361,7 +362,13 @@ def test_duration_preview_reads_thai_text(client, group_head, officer):
     response = client.get("/manual/duration-preview/", {"duration_text": "๕ นาที/เรื่อง"})
 
     assert response.status_code == 200
-    assert "<strong>๕ นาที/เรื่อง</strong> (แปลงแล้ว)" in response.content.decode()
+    assert "<strong>5 นาที/เรื่อง</strong> (แปลงแล้ว)" in response.content.decode()
+    Preference.objects.create(user=group_head, thai_digits=True)
+    thai = client.get("/manual/duration-preview/", {"duration_text": "5-10 นาที"})
+    assert "<strong>๕–๑๐ นาที</strong> (แปลงแล้ว)" in thai.content.decode()
+    unreadable = client.get("/manual/duration-preview/", {"duration_text": "๒"})
+    assert "(ไม่ระบุหน่วยเวลา)" in unreadable.content.decode()
+    assert "กรุณาระบุตัวเลขและหน่วยเวลา" in unreadable.content.decode()
     client.force_login(officer)
     assert client.get("/manual/duration-preview/", {"duration_text": "๑ วัน"}).status_code == 403
 

@@ -292,17 +292,29 @@ def test_editor_sees_unreadable_durations_highlighted_with_a_fix_link(
     assert f"/manual/steps/{step.pk}/edit/" not in as_officer
 
 
-def test_process_page_shows_structured_duration_under_the_original_text(client, officer):
-    step = StepFactory(
+def test_process_page_shows_structured_duration_when_it_says_more(client, officer):
+    weeks = StepFactory(
+        duration_text="๒ อาทิตย์",
+        duration={"text": "๒ อาทิตย์", "status": "parsed", "min": 2, "max": 2, "unit": "week"},
+    )
+    days = StepFactory(
+        process=weeks.process,
         duration_text="๔๕ วันทำการ",
-        duration={"text": "๔๕ วันทำการ", "status": "parsed", "min": 45, "max": 45,
-                  "unit": "working_day"},
+        duration={
+            "text": "๔๕ วันทำการ",
+            "status": "parsed",
+            "min": 45,
+            "max": 45,
+            "unit": "working_day",
+        },
     )
     client.force_login(officer)
 
-    html = client.get(f"/manual/processes/{step.process_id}/").content.decode()
+    html = client.get(f"/manual/processes/{weeks.process_id}/").content.decode()
 
-    assert _cell(html, f"step-{step.pk}", "step-duration") == "๔๕ วันทำการ 45 วันทำการ"
+    assert _cell(html, f"step-{weeks.pk}", "step-duration") == "๒ อาทิตย์ 2 สัปดาห์"
+    # Only other digits: no second line.
+    assert _cell(html, f"step-{days.pk}", "step-duration") == "๔๕ วันทำการ"
 
 
 def test_missing_process_is_a_404_page(client, officer, fy2567):
@@ -342,6 +354,16 @@ def test_improvement_summary_shows_recorded_rows_for_the_first_year(client, offi
     assert "แก้ไขรายละเอียดการปรับปรุง" not in html  # officers read only
 
 
+def test_improvement_summary_of_an_unknown_year_shows_the_newest(client, officer, fy2567):
+    client.force_login(officer)
+
+    response = client.get("/manual/improvements/", {"fiscal_year": "2550"})
+
+    assert response.status_code == 200
+    assert response.context["year"] == 2567
+    assert "ไม่พบคู่มือกระบวนงานปีงบประมาณ 2550 แสดงปีล่าสุดแทน" in response.content.decode()
+
+
 def test_copy_keeps_the_old_year_and_the_summary_flags_the_edited_process(
     client, group_head, fy2567
 ):
@@ -369,8 +391,7 @@ def test_copy_keeps_the_old_year_and_the_summary_flags_the_edited_process(
 
     summary = client.get("/manual/improvements/", {"fiscal_year": "2568"})
     flagged = {
-        row["entry"].process_code: row["entry"].details_changed
-        for row in summary.context["rows"]
+        row["entry"].process_code: row["entry"].details_changed for row in summary.context["rows"]
     }
     assert flagged == {"C10": True}
     assert "เครื่องหมาย ✓ คำนวณโดยระบบ จากการเปรียบเทียบกับคู่มือปีงบประมาณ พ.ศ. 2567" in (
@@ -407,17 +428,13 @@ def test_list_offers_copy_to_editors_with_next_year_prefilled(client, group_head
     assert response.context["copy_form"].initial == {"source_year": 2567, "fiscal_year": 2568}
 
 
-def test_copy_to_an_existing_year_names_the_field_and_creates_nothing(
-    client, group_head, fy2567
-):
+def test_copy_to_an_existing_year_names_the_field_and_creates_nothing(client, group_head, fy2567):
     client.force_login(group_head)
 
     response = client.post("/manual/copy/", {"source_year": "2567", "fiscal_year": "2567"})
 
     assert response.status_code == 400
-    assert response.context["copy_form"].errors == {
-        "fiscal_year": ["มีคู่มือปีงบประมาณ 2567 อยู่แล้ว"]
-    }
+    assert response.context["copy_form"].errors == {"fiscal_year": ["มีคู่มือปีงบประมาณ 2567 อยู่แล้ว"]}
     assert "มีคู่มือปีงบประมาณ 2567 อยู่แล้ว" in response.content.decode()
     assert Manual.objects.count() == 1
 

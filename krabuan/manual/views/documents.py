@@ -7,9 +7,8 @@ visitors are sent to sign in, accounts without a role get 403, unknown ids and y
 
 from __future__ import annotations
 
-import io
-
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
 
 from krabuan.core.errors import NotFound
 from krabuan.manual import selectors
@@ -31,9 +30,11 @@ members = role_required(set(Role))
 
 
 def _download(content: bytes, filename: str, content_type: str, *,
-              attachment: bool = True) -> FileResponse:
-    response = FileResponse(io.BytesIO(content), as_attachment=attachment, filename=filename,
-                            content_type=content_type)
+              attachment: bool = True) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    disposition = content_disposition_header(attachment, filename)
+    if disposition:  # always set: a filename is given
+        response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, no-store"
     return response
 

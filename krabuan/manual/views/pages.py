@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from krabuan.core.display import thai_digits_enabled
 from krabuan.core.errors import NotFound
-from krabuan.core.thai import to_thai_digits
+from krabuan.core.thai import normalize_text, to_arabic_digits, to_thai_digits
 from krabuan.manual import selectors
 from krabuan.manual.durations import Duration, format_duration
 from krabuan.manual.forms import (
@@ -205,6 +205,14 @@ def _duration_display(step: Step) -> str:
     return format_duration(value, thai_digits=thai_digits_enabled())
 
 
+def _shown_if_different(display: str, step: Step) -> str:
+    # Worth a second line only when it says more than the text itself (not just other digits).
+    same = to_arabic_digits(display).replace("–", "-") == to_arabic_digits(
+        normalize_text(step.duration_text)
+    ).replace("–", "-")
+    return "" if same else display
+
+
 def step_rows(process: Process) -> list[StepRow]:
     """The steps with control points and risks split into their own columns."""
     rows = []
@@ -215,7 +223,7 @@ def step_rows(process: Process) -> list[StepRow]:
                 step=step,
                 controls=[c.text for c in controls if c.kind == ControlKind.CONTROL],
                 risks=[c.text for c in controls if c.kind == ControlKind.RISK],
-                duration_display=_duration_display(step),
+                duration_display=_shown_if_different(_duration_display(step), step),
                 needs_fix=step.duration_status in NEEDS_FIX,
             )
         )
@@ -249,6 +257,7 @@ def process_detail(request: HttpRequest, process_id: int) -> HttpResponse:
         "manual": process.manual,
         "requirements": list(process.requirements.all()),
         "value_chain": value_chain_columns(process),
+        "has_value_chain": bool(process.value_chain.all()),
         "rows": step_rows(process),
         "flowchart": flowchart,
         "main_owners": [o for o in owners if o.kind == "main"],
@@ -265,14 +274,19 @@ def improvement_summary(request: HttpRequest) -> HttpResponse:
     filters = ProcessFilterForm(request.GET)
     filters.is_valid()
     years = selectors.manual_years()
-    wanted = filters.value("fiscal_year")
-    year = wanted if wanted is not None else (years[0] if years else None)
-    if year is None:
+    if not years:
         return render(request, "manual/improvement_summary.html", {"years": years, "manual": None})
-    try:
-        manual = selectors.manual_get(fiscal_year=year)
-    except NotFound:
-        raise Http404(_("ไม่พบคู่มือกระบวนงานปีงบประมาณ %(y)s") % {"y": year}) from None
+    year = years[0]
+    wanted = filters.value("fiscal_year")
+    if wanted is not None:
+        if wanted in years:
+            year = wanted
+        else:
+            messages.warning(
+                request,
+                _("ไม่พบคู่มือกระบวนงานปีงบประมาณ %(y)s แสดงปีล่าสุดแทน") % {"y": wanted},
+            )
+    manual = selectors.manual_get(fiscal_year=year)
     rows = summary_rows(manual=manual)
     can_edit = can_edit_manual(request.user)
     editable = can_edit and manual_is_editable(manual)

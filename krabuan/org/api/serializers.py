@@ -24,28 +24,47 @@ def _text(value: str) -> str:
     return to_arabic_digits(normalize_text(value)).replace(" ", "")
 
 
-class HolidayListQuerySerializer(serializers.Serializer):
+class StrictQuerySerializer(serializers.Serializer):
+    """Refuses query parameters it does not know, so a typo (`yaer`) is not silently ignored."""
+
+    # DRF's own content-negotiation parameter (?format=json) stays allowed.
+    allowed_extra = frozenset({"format"})
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        errors: dict[str, list[str]] = {}
+        for name in sorted(set(self.initial_data) - set(self.fields) - self.allowed_extra):
+            errors[name] = [f"ไม่รู้จักพารามิเตอร์ '{name}' (ใช้ได้: {', '.join(self.fields)})"]
+        # DRF treats an optional parameter sent empty (?year=) as left out; the schema says a
+        # given value is not empty, so refuse it.
+        for name, field in self.fields.items():
+            value = self.initial_data.get(name)
+            if value is not None and not str(value).strip() and name not in attrs:
+                errors[name] = [str(field.error_messages["blank"])]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class HolidayListQuerySerializer(StrictQuerySerializer):
     year = serializers.CharField(
         required=False,
-        allow_blank=True,
         max_length=16,
-        help_text="ปี ค.ศ. หรือ พ.ศ. เช่น 2024, 2567 หรือ ๒๕๖๗ (ไม่ระบุหรือว่าง = ปีปัจจุบัน)",
+        help_text="ปี ค.ศ. หรือ พ.ศ. เช่น 2024, 2567 หรือ ๒๕๖๗ (ไม่ระบุ = ปีปัจจุบัน)",
         error_messages={
+            "blank": "กรุณาระบุปี เช่น 2567",
             "max_length": "ปีต้องเป็นตัวเลข ค.ศ. หรือ พ.ศ. เช่น 2024 หรือ 2567",
             "invalid": "ปีต้องเป็นตัวเลข ค.ศ. หรือ พ.ศ. เช่น 2024 หรือ 2567",
         },
     )
 
-    def validate_year(self, value: str) -> int | None:
-        if not value:
-            return None  # an empty year box means "this year", as when it is left out
+    def validate_year(self, value: str) -> int:
         try:
             return calendar.year_from_text(value)
         except CalendarError as exc:
             raise serializers.ValidationError(exc.message) from None
 
 
-class CalendarAddQuerySerializer(serializers.Serializer):
+class CalendarAddQuerySerializer(StrictQuerySerializer):
     start = serializers.CharField(
         max_length=64,
         help_text=(

@@ -213,6 +213,8 @@ def test_add_bad_input_is_400_naming_the_field(api, params, field, message):
         ("99999999999999999999", "ปีต้องเป็นตัวเลข ค.ศ. หรือ พ.ศ. เช่น 2024 หรือ 2567"),
         ("1913", "ปีต้องอยู่ในช่วง พ.ศ. 2457–2643 (ค.ศ. 1914–2100)"),
         ("๒๕๖๗๐", "ปีต้องเป็นตัวเลข ค.ศ. หรือ พ.ศ. เช่น 2024 หรือ 2567"),
+        ("", "กรุณาระบุปี เช่น 2567"),
+        ("  ", "กรุณาระบุปี เช่น 2567"),
     ],
 )
 def test_holidays_bad_year_is_400_naming_the_field(api, year, message):
@@ -220,6 +222,22 @@ def test_holidays_bad_year_is_400_naming_the_field(api, year, message):
 
     assert response.status_code == 400
     assert response.json()["error"]["fields"] == {"year": [message]}
+
+
+@pytest.mark.django_db
+def test_unknown_query_parameters_are_refused(api):
+    response = api.get(HOLIDAYS, {"yaer": "2567"})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"yaer": ["ไม่รู้จักพารามิเตอร์ 'yaer' (ใช้ได้: year)"]}
+
+
+@pytest.mark.django_db
+def test_format_parameter_is_allowed(api):
+    response = api.get(HOLIDAYS, {"year": "2567", "format": "json"})
+
+    assert response.status_code == 200
+    assert len(response.json()) == 30
 
 
 # Sign-in
