@@ -20,7 +20,7 @@ check:
 	scripts/bootstrap.sh
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy krabuan config
+	$(UV) run mypy krabuan config bench
 	$(UV) run lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(UV) run krabuan makemigrations --check --dry-run
 

@@ -539,16 +539,25 @@ def _step_png(shape: _StepShape) -> bytes:
         draw.line([(cx, STEP_PILL[1] * s), (cx, top - STEP_STUB * s)], fill=ink, width=lw)
     arrow_down(top - STEP_STUB * s, top)
     if shape.decision:
-        points = [(cx, top), (cx + w / 2, top + h / 2), (cx, bottom), (cx - w / 2, top + h / 2)]
-        draw.polygon(points, fill=_hex(DECISION_FILL), outline=_hex(DECISION_STROKE), width=lw)
+        outline = [(cx, top), (cx + w / 2, top + h / 2), (cx, bottom), (cx - w / 2, top + h / 2)]
+        draw.polygon(outline, fill=_hex(DECISION_FILL), outline=_hex(DECISION_STROKE), width=lw)
     else:
-        draw.rounded_rectangle([(cx - w / 2, top), (cx + w / 2, bottom)], radius=3 * s,
+        left, right = cx - w / 2, cx + w / 2
+        outline = [(left, top), (right, top), (right, bottom), (left, bottom)]
+        draw.rounded_rectangle([(left, top), (right, bottom)], radius=3 * s,
                                fill=_hex(BOX_FILL), outline=_hex(BOX_STROKE), width=lw)
     if shape.optional:
-        # Pillow has no dashed outline; a white inner ring marks "only when needed" instead.
-        inset = 4 * s
-        draw.rounded_rectangle([(cx - w / 4, top + inset), (cx + w / 4, bottom - inset)],
-                               radius=2 * s, outline=(255, 255, 255), width=s)
+        # Pillow draws no dashed outlines: cut gaps into the solid one with the fill colour.
+        gap_fill = _hex(DECISION_FILL if shape.decision else BOX_FILL)
+        for (x1, y1), (x2, y2) in zip(outline, outline[1:] + outline[:1], strict=True):
+            length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+            dash, gap = 5 * s, 3 * s
+            t = dash
+            while t + gap < length:
+                a, b = t / length, (t + gap) / length
+                draw.line([(x1 + (x2 - x1) * a, y1 + (y2 - y1) * a),
+                           (x1 + (x2 - x1) * b, y1 + (y2 - y1) * b)], fill=gap_fill, width=lw + 2)
+                t += dash + gap
     draw.text((cx, top + h / 2), shape.number, font=label_font, fill=_hex("#212529"),
               anchor="mm")
     if shape.control:

@@ -22,7 +22,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 from types import MappingProxyType
 from typing import Final
 
@@ -77,10 +77,7 @@ class DayOff:
 
 def year_range_text() -> str:
     """The supported years in words, Buddhist era first."""
-    return (
-        f"พ.ศ. {FIRST_YEAR + BE_OFFSET}–{LAST_YEAR + BE_OFFSET} "
-        f"(ค.ศ. {FIRST_YEAR}–{LAST_YEAR})"
-    )
+    return f"พ.ศ. {FIRST_YEAR + BE_OFFSET}–{LAST_YEAR + BE_OFFSET} (ค.ศ. {FIRST_YEAR}–{LAST_YEAR})"
 
 
 def year_supported(year: int) -> bool:
@@ -95,9 +92,7 @@ def year_from_text(text: str | int) -> int:
     else:
         cleaned = to_arabic_digits(normalize_text(text)).replace(" ", "")
         if not _YEAR.match(cleaned):
-            raise CalendarError(
-                "ปีต้องเป็นตัวเลข ค.ศ. หรือ พ.ศ. เช่น 2024 หรือ 2567", field="year"
-            )
+            raise CalendarError("ปีต้องเป็นตัวเลข ค.ศ. หรือ พ.ศ. เช่น 2024 หรือ 2567", field="year")
         year = int(cleaned)
     # Past 2400 only a Buddhist-era year makes sense (CE 2400 is beyond the package's data).
     if year > 2400:
@@ -126,13 +121,15 @@ def office_hours() -> tuple[dt.time, dt.time]:
     return start, end
 
 
-@lru_cache(maxsize=None)
+@cache
 def _library_days_off(year: int) -> Mapping[dt.date, tuple[str, str]]:
-    """The package's PUBLIC and GOVERNMENT days of one year as {date: (name, source)}, built once."""
+    """The package's PUBLIC and GOVERNMENT days of a year as {date: (name, source)}, built once."""
     found: dict[dt.date, tuple[str, str]] = {}
     # Public last, so a date in both categories is reported as a public holiday.
-    for source, category in ((SOURCE_GOVERNMENT, holidays.GOVERNMENT),
-                             (SOURCE_PUBLIC, holidays.PUBLIC)):
+    for source, category in (
+        (SOURCE_GOVERNMENT, holidays.GOVERNMENT),
+        (SOURCE_PUBLIC, holidays.PUBLIC),
+    ):
         days = holidays.Thailand(years=year, categories=(category,), language="th")
         for day, name in days.items():
             if day.year == year:
@@ -202,8 +199,9 @@ class WorkCalendar:
             rows = rows.filter(date__gte=since)
         if until is not None:
             rows = rows.filter(date__lte=until)
-        return cls({day: (kind, name) for day, kind, name in
-                    rows.values_list("date", "kind", "name")})
+        return cls(
+            {day: (kind, name) for day, kind, name in rows.values_list("date", "kind", "name")}
+        )
 
     # Days
 
@@ -215,14 +213,12 @@ class WorkCalendar:
         return day.weekday() >= 5 or day in library
 
     def is_day_off(self, day: dt.date) -> bool:
-        """Weekend, PUBLIC or GOVERNMENT holiday, or admin day off — unless admin made it a working day."""
+        """Weekend, PUBLIC/GOVERNMENT holiday or admin day off, unless admin made it working."""
         local = _day_of(day)
         try:
             return self._is_off(local)
         except _OutOfRange:
-            raise CalendarError(
-                f"ปฏิทินวันหยุดรองรับเฉพาะ {year_range_text()}", field="day"
-            ) from None
+            raise CalendarError(f"ปฏิทินวันหยุดรองรับเฉพาะ {year_range_text()}", field="day") from None
 
     def days_off(self, year: int) -> list[DayOff]:
         """The named days off of a CE year, by date; weekends are not listed unless a holiday."""
@@ -305,9 +301,7 @@ class WorkCalendar:
             return -self.working_time_between(last, first)
         for value, field in ((first, "start"), (last, "end")):
             if not year_supported(value.year):
-                raise CalendarError(
-                    f"ปฏิทินวันหยุดรองรับเฉพาะ {year_range_text()}", field=field
-                )
+                raise CalendarError(f"ปฏิทินวันหยุดรองรับเฉพาะ {year_range_text()}", field=field)
         opens, closes = office_hours()
         total = dt.timedelta(0)
         day = first.date()
@@ -339,9 +333,7 @@ class WorkCalendar:
         minute/hour. Errors are CalendarError naming "start", "amount" or "unit".
         """
         if unit not in UNITS:
-            raise CalendarError(
-                "หน่วยต้องเป็นหนึ่งใน " + ", ".join(UNITS), field="unit"
-            )
+            raise CalendarError("หน่วยต้องเป็นหนึ่งใน " + ", ".join(UNITS), field="unit")
         value = _amount(amount, unit)
         if not isinstance(start, dt.date):
             raise CalendarError("วันเริ่มต้องเป็นวันที่หรือวันเวลา", field="start")
@@ -402,7 +394,7 @@ def days_off(year: int) -> list[DayOff]:
 
 
 def add(start: dt.date, amount: int | Decimal, unit: str) -> dt.date:
-    """Add minutes/hours (office time), days, working days, weeks or months; see WorkCalendar.add."""
+    """Add office minutes/hours, days, working days, weeks or months; see WorkCalendar.add."""
     since = _since(start) if isinstance(start, dt.date) else None
     return WorkCalendar.load(since=since).add(start, amount, unit)
 

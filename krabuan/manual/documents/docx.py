@@ -148,6 +148,8 @@ def _margins(section: Section, margins: tuple[Cm, Cm, Cm, Cm]) -> None:
 def landscape_section(doc: DocumentObject, *, first: bool = False) -> Section:
     """Start an A4 landscape section (the form's tables are wide)."""
     section = doc.sections[0] if first else doc.add_section(WD_SECTION.NEW_PAGE)
+    # A new section copies the cover's "no number on the first page"; the forms are numbered.
+    section.different_first_page_header_footer = False
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = A4[1], A4[0]
     _margins(section, (LANDSCAPE_MARGIN,) * 4)  # type: ignore[arg-type]

@@ -148,9 +148,12 @@ def test_manual_docx_has_cover_contents_with_page_fields_and_every_part():
     assert len(refs) == 5
     assert {r.split()[1] for r in refs} == bookmarks
     assert all(r.endswith("\\h \\* THAIARABIC") for r in refs)
-    footer_fields = [el.text.strip() for s in document.sections
-                     for el in s.footer._element.iter(qn("w:instrText"))]
-    assert "PAGE \\* THAIARABIC" in footer_fields
+    cover, forms = document.sections
+    assert cover.different_first_page_header_footer is True  # no number on the cover
+    assert forms.different_first_page_header_footer is False
+    assert [el.text.strip() for el in forms.footer._element.iter(qn("w:instrText"))] == [
+        "PAGE \\* THAIARABIC"
+    ]
     text = _docx_text(document)
     assert f"กระบวนงานสนับสนุนที่ ๑ : {SUPPORT_NAME}" in text
     assert "๑. การพัฒนาระบบสารสนเทศ" in text

@@ -134,7 +134,8 @@ class CalendarAddQuerySerializer(StrictQuerySerializer):
 class DayOffSerializer(serializers.Serializer):
     date = serializers.DateField()
     name = serializers.CharField()
-    source = serializers.ChoiceField(
+    # The stubs type Field.source as str; DRF's metaclass takes declared fields off the class.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
         choices=[(source, source) for source in SOURCES],
         help_text="public = วันหยุดราชการ/นักขัตฤกษ์, government = วันหยุดเฉพาะข้าราชการ, "
         "admin = ผู้ดูแลกำหนดเพิ่ม",

@@ -65,8 +65,12 @@ class CalendarAddView(APIView):
         examples=[
             OpenApiExample(
                 "Songkran 2024",
-                value={"start": "2024-04-10", "amount": 5, "unit": "working_day",
-                       "result": "2024-04-22"},
+                value={
+                    "start": "2024-04-10",
+                    "amount": 5,
+                    "unit": "working_day",
+                    "result": "2024-04-22",
+                },
                 response_only=True,
             )
         ],
@@ -81,6 +85,10 @@ class CalendarAddView(APIView):
         result = calendar.add(start, params["amount"], params["unit"])
         # Echo the start as the calendar understood it: Bangkok wall time.
         shown = start.astimezone(BANGKOK) if isinstance(start, dt.datetime) else start
-        body = {"start": shown, "amount": params["amount"], "unit": params["unit"],
-                "result": result}
+        body = {
+            "start": shown,
+            "amount": params["amount"],
+            "unit": params["unit"],
+            "result": result,
+        }
         return Response(CalendarAddResultSerializer(body).data)

@@ -71,11 +71,19 @@ def calendar_override_add(*, actor: Any, date: dt.date, kind: str, name: str) ->
     """Add a day off or a working day to the calendar; one row per date, must change something."""
     _check_actor(actor)
     day, clean_kind, clean_name = _clean(date=date, kind=kind, name=name, exclude_id=None)
-    override = CalendarOverride(date=day, kind=clean_kind, name=clean_name,
-                                created_by=actor if actor.is_authenticated else None)
+    override = CalendarOverride(
+        date=day,
+        kind=clean_kind,
+        name=clean_name,
+        created_by=actor if actor.is_authenticated else None,
+    )
     _save(override)
-    audit_record(actor=actor, action="calendar.override.add", obj=override,
-                 changes=snapshot(override, ["date", "kind", "name"]))
+    audit_record(
+        actor=actor,
+        action="calendar.override.add",
+        obj=override,
+        changes=snapshot(override, ["date", "kind", "name"]),
+    )
     return override
 
 
@@ -94,8 +102,7 @@ def calendar_override_update(
     _save(override)
     changes = diff(before, snapshot(override, ["date", "kind", "name"]))
     if changes:
-        audit_record(actor=actor, action="calendar.override.update", obj=override,
-                     changes=changes)
+        audit_record(actor=actor, action="calendar.override.update", obj=override, changes=changes)
     return override
 
 
@@ -107,6 +114,10 @@ def calendar_override_delete(*, actor: Any, override_id: int) -> None:
     if override is None:
         raise NotFound("ไม่พบรายการวันหยุดที่กำหนดเพิ่ม/ยกเลิก")
     # Audit before deleting: the row's id is gone afterwards.
-    audit_record(actor=actor, action="calendar.override.delete", obj=override,
-                 changes=snapshot(override, ["date", "kind", "name"]))
+    audit_record(
+        actor=actor,
+        action="calendar.override.delete",
+        obj=override,
+        changes=snapshot(override, ["date", "kind", "name"]),
+    )
     override.delete()

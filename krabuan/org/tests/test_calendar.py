@@ -42,8 +42,16 @@ def test_songkran_2024_days_off_with_bridge_and_substitution_day():
     april = [d for d in calendar.days_off(2024) if d.date.month == 4]
 
     assert april == [
-        DayOff(D(2024, 4, 6), "วันพระบาทสมเด็จพระพุทธยอดฟ้าจุฬาโลกมหาราช และวันที่ระลึกมหาจักรีบรมราชวงศ์", "public"),
-        DayOff(D(2024, 4, 8), "ชดเชยวันพระบาทสมเด็จพระพุทธยอดฟ้าจุฬาโลกมหาราช และวันที่ระลึกมหาจักรีบรมราชวงศ์", "public"),
+        DayOff(
+            D(2024, 4, 6),
+            "วันพระบาทสมเด็จพระพุทธยอดฟ้าจุฬาโลกมหาราช และวันที่ระลึกมหาจักรีบรมราชวงศ์",
+            "public",
+        ),
+        DayOff(
+            D(2024, 4, 8),
+            "ชดเชยวันพระบาทสมเด็จพระพุทธยอดฟ้าจุฬาโลกมหาราช และวันที่ระลึกมหาจักรีบรมราชวงศ์",
+            "public",
+        ),
         DayOff(D(2024, 4, 12), "วันหยุดพิเศษ (เพิ่มเติม)", "public"),
         DayOff(D(2024, 4, 13), "วันสงกรานต์", "public"),
         DayOff(D(2024, 4, 14), "วันสงกรานต์", "public"),
@@ -68,7 +76,11 @@ def test_next_working_day_rechecks_after_each_skip():
 def test_new_year_2024_two_working_days_from_27_december():
     assert calendar.add(D(2024, 12, 27), 2, "working_day") == D(2025, 1, 3)
     assert [calendar.is_day_off(D(2024, 12, day)) for day in (27, 28, 29, 30, 31)] == [
-        False, True, True, True, True,
+        False,
+        True,
+        True,
+        True,
+        True,
     ]
     assert calendar.is_day_off(D(2025, 1, 1)) is True
     assert calendar.is_day_off(D(2025, 1, 2)) is False
@@ -101,7 +113,8 @@ def test_workday_school_and_armed_forces_days_are_working_days():
     assert calendar.is_day_off(D(2026, 11, 24)) is False
     assert listed & set(workday) == set()
     assert calendar.is_day_off(D(2026, 1, 16)) is False  # Teacher's Day (SCHOOL), a Friday
-    assert calendar.is_day_off(D(2024, 1, 18)) is False  # Armed Forces Day (ARMED_FORCES), a Thursday
+    # Armed Forces Day (ARMED_FORCES) 2024 is a Thursday.
+    assert calendar.is_day_off(D(2024, 1, 18)) is False
     assert D(2026, 1, 16) not in listed
     assert D(2024, 1, 18) not in {d.date for d in calendar.days_off(2024)}
 
@@ -250,7 +263,9 @@ def test_office_time_several_days_long():
 def test_office_time_reads_other_time_zones_and_naive_values_as_bangkok():
     work = WorkCalendar()
 
-    assert work.add(dt.datetime(2024, 4, 26, 9, 0, tzinfo=UTC), 60, "minute") == at(2024, 4, 29, 9, 0)
+    assert work.add(dt.datetime(2024, 4, 26, 9, 0, tzinfo=UTC), 60, "minute") == at(
+        2024, 4, 29, 9, 0
+    )
     assert work.add(dt.datetime(2024, 4, 26, 16, 0), 60, "minute") == at(2024, 4, 29, 9, 0)
     result = work.add(dt.datetime(2024, 4, 26, 9, 0, tzinfo=UTC), 60, "minute")
     assert result.utcoffset() == dt.timedelta(hours=7)
@@ -289,22 +304,32 @@ def test_working_time_between_across_a_weekend():
 def test_working_time_between_across_songkran_and_outside_hours():
     work = WorkCalendar()
 
-    assert work.working_time_between(at(2024, 4, 11, 16, 0), at(2024, 4, 17, 9, 0)) == dt.timedelta(hours=1)
-    assert work.working_time_between(at(2024, 4, 27, 9, 0), at(2024, 4, 28, 15, 0)) == dt.timedelta(0)
-    assert work.working_time_between(at(2024, 4, 29, 6, 0), at(2024, 4, 29, 20, 0)) == dt.timedelta(hours=8)
+    assert work.working_time_between(at(2024, 4, 11, 16, 0), at(2024, 4, 17, 9, 0)) == dt.timedelta(
+        hours=1
+    )
+    assert work.working_time_between(at(2024, 4, 27, 9, 0), at(2024, 4, 28, 15, 0)) == dt.timedelta(
+        0
+    )
+    assert work.working_time_between(at(2024, 4, 29, 6, 0), at(2024, 4, 29, 20, 0)) == dt.timedelta(
+        hours=8
+    )
 
 
 def test_working_time_between_reversed_is_negative():
     work = WorkCalendar()
 
-    assert work.working_time_between(at(2024, 4, 29, 10, 0), at(2024, 4, 26, 15, 30)) == -dt.timedelta(hours=2, minutes=30)
+    assert work.working_time_between(
+        at(2024, 4, 29, 10, 0), at(2024, 4, 26, 15, 30)
+    ) == -dt.timedelta(hours=2, minutes=30)
 
 
 @pytest.mark.django_db
 def test_working_time_between_module_function_uses_overrides():
     override(D(2024, 4, 29), OverrideKind.DAY_OFF)
 
-    assert calendar.working_time_between(at(2024, 4, 26, 15, 30), at(2024, 4, 30, 10, 0)) == dt.timedelta(hours=2, minutes=30)
+    assert calendar.working_time_between(
+        at(2024, 4, 26, 15, 30), at(2024, 4, 30, 10, 0)
+    ) == dt.timedelta(hours=2, minutes=30)
 
 
 # Calendar arithmetic
@@ -338,16 +363,46 @@ def test_units_are_the_documented_ones():
 @pytest.mark.parametrize(
     ("start", "amount", "unit", "field", "message"),
     [
-        (D(2024, 4, 10), 5, "fortnight", "unit", "หน่วยต้องเป็นหนึ่งใน minute, hour, day, working_day, week, month"),
+        (
+            D(2024, 4, 10),
+            5,
+            "fortnight",
+            "unit",
+            "หน่วยต้องเป็นหนึ่งใน minute, hour, day, working_day, week, month",
+        ),
         (D(2024, 4, 10), -1, "day", "amount", "จำนวนต้องไม่ติดลบ"),
         (D(2024, 4, 10), 10001, "day", "amount", "จำนวนต้องไม่เกิน 10,000"),
-        (D(2024, 4, 10), Decimal("1.5"), "working_day", "amount", "จำนวนวัน สัปดาห์ หรือเดือน ต้องเป็นจำนวนเต็ม"),
+        (
+            D(2024, 4, 10),
+            Decimal("1.5"),
+            "working_day",
+            "amount",
+            "จำนวนวัน สัปดาห์ หรือเดือน ต้องเป็นจำนวนเต็ม",
+        ),
         (D(2024, 4, 10), Decimal("NaN"), "day", "amount", "จำนวนต้องเป็นตัวเลข"),
         (D(2024, 4, 10), True, "day", "amount", "จำนวนต้องเป็นตัวเลข"),
         ("2024-04-10", 1, "day", "start", "วันเริ่มต้องเป็นวันที่หรือวันเวลา"),
-        (D(1900, 1, 1), 1, "working_day", "start", "ปฏิทินวันหยุดรองรับเฉพาะ พ.ศ. 2457–2643 (ค.ศ. 1914–2100)"),
-        (D(2100, 12, 30), 5, "working_day", "amount", "ผลลัพธ์เกินช่วงที่ปฏิทินวันหยุดรองรับ: พ.ศ. 2457–2643 (ค.ศ. 1914–2100)"),
-        (D(2100, 12, 30), 10, "hour", "amount", "ผลลัพธ์เกินช่วงที่ปฏิทินวันหยุดรองรับ: พ.ศ. 2457–2643 (ค.ศ. 1914–2100)"),
+        (
+            D(1900, 1, 1),
+            1,
+            "working_day",
+            "start",
+            "ปฏิทินวันหยุดรองรับเฉพาะ พ.ศ. 2457–2643 (ค.ศ. 1914–2100)",
+        ),
+        (
+            D(2100, 12, 30),
+            5,
+            "working_day",
+            "amount",
+            "ผลลัพธ์เกินช่วงที่ปฏิทินวันหยุดรองรับ: พ.ศ. 2457–2643 (ค.ศ. 1914–2100)",
+        ),
+        (
+            D(2100, 12, 30),
+            10,
+            "hour",
+            "amount",
+            "ผลลัพธ์เกินช่วงที่ปฏิทินวันหยุดรองรับ: พ.ศ. 2457–2643 (ค.ศ. 1914–2100)",
+        ),
         (D(9999, 12, 1), 1, "month", "amount", "ผลลัพธ์เกินช่วงวันที่ที่ระบบรองรับ"),
         (D(9999, 12, 30), 7, "day", "amount", "ผลลัพธ์เกินช่วงวันที่ที่ระบบรองรับ"),
     ],
@@ -369,7 +424,14 @@ def test_days_off_refuses_years_without_data():
 
 @pytest.mark.parametrize(
     ("text", "year"),
-    [("2024", 2024), ("2567", 2024), ("๒๕๖๗", 2024), (" 2569 ", 2026), (2567, 2024), ("1914", 1914)],
+    [
+        ("2024", 2024),
+        ("2567", 2024),
+        ("๒๕๖๗", 2024),
+        (" 2569 ", 2026),
+        (2567, 2024),
+        ("1914", 1914),
+    ],
 )
 def test_year_from_text_accepts_ce_be_and_thai_digits(text, year):
     assert calendar.year_from_text(text) == year
@@ -388,35 +450,51 @@ def test_year_from_text_refuses_other_text(text):
 
 @pytest.mark.django_db
 def test_admin_adds_updates_and_deletes_an_override_with_audit_rows(admin_user):
-    added = calendar_override_add(actor=admin_user, date=D(2026, 5, 15), kind=OverrideKind.DAY_OFF,
-                                  name="  วันหยุดพิเศษ  ")
+    added = calendar_override_add(
+        actor=admin_user, date=D(2026, 5, 15), kind=OverrideKind.DAY_OFF, name="  วันหยุดพิเศษ  "
+    )
 
     assert (added.date, added.kind, added.name, added.created_by) == (
-        D(2026, 5, 15), "day_off", "วันหยุดพิเศษ", admin_user)
+        D(2026, 5, 15),
+        "day_off",
+        "วันหยุดพิเศษ",
+        admin_user,
+    )
     assert calendar.is_day_off(D(2026, 5, 15)) is True
 
-    calendar_override_update(actor=admin_user, override_id=added.pk, date=D(2026, 5, 15),
-                             kind=OverrideKind.DAY_OFF, name="วันหยุดพิเศษตามมติ ครม.")
+    calendar_override_update(
+        actor=admin_user,
+        override_id=added.pk,
+        date=D(2026, 5, 15),
+        kind=OverrideKind.DAY_OFF,
+        name="วันหยุดพิเศษตามมติ ครม.",
+    )
     calendar_override_delete(actor=admin_user, override_id=added.pk)
 
     assert CalendarOverride.objects.count() == 0
     assert calendar.is_day_off(D(2026, 5, 15)) is False
     rows = list(AuditEntry.objects.order_by("id").values_list("action", "object_id", "changes"))
     assert rows == [
-        ("calendar.override.add", str(added.pk),
-         {"date": "2026-05-15", "kind": "day_off", "name": "วันหยุดพิเศษ"}),
-        ("calendar.override.update", str(added.pk),
-         {"name": ["วันหยุดพิเศษ", "วันหยุดพิเศษตามมติ ครม."]}),
-        ("calendar.override.delete", str(added.pk),
-         {"date": "2026-05-15", "kind": "day_off", "name": "วันหยุดพิเศษตามมติ ครม."}),
+        (
+            "calendar.override.add",
+            str(added.pk),
+            {"date": "2026-05-15", "kind": "day_off", "name": "วันหยุดพิเศษ"},
+        ),
+        ("calendar.override.update", str(added.pk), {"name": ["วันหยุดพิเศษ", "วันหยุดพิเศษตามมติ ครม."]}),
+        (
+            "calendar.override.delete",
+            str(added.pk),
+            {"date": "2026-05-15", "kind": "day_off", "name": "วันหยุดพิเศษตามมติ ครม."},
+        ),
     ]
 
 
 @pytest.mark.django_db
 def test_officer_cannot_write_overrides(officer):
     with pytest.raises(PermissionDenied) as caught:
-        calendar_override_add(actor=officer, date=D(2026, 5, 15), kind=OverrideKind.DAY_OFF,
-                              name="x")
+        calendar_override_add(
+            actor=officer, date=D(2026, 5, 15), kind=OverrideKind.DAY_OFF, name="x"
+        )
 
     assert caught.value.status == 403
     assert CalendarOverride.objects.count() == 0
@@ -427,13 +505,43 @@ def test_officer_cannot_write_overrides(officer):
 @pytest.mark.parametrize(
     ("date", "kind", "name", "fields"),
     [
-        (D(2026, 5, 13), OverrideKind.DAY_OFF, "ซ้ำ", {"date": ["วันที่ 13 พฤษภาคม 2569 เป็นวันหยุดอยู่แล้ว"]}),
-        (D(2026, 5, 16), OverrideKind.DAY_OFF, "เสาร์", {"date": ["วันที่ 16 พฤษภาคม 2569 เป็นวันหยุดอยู่แล้ว"]}),
-        (D(2026, 5, 14), OverrideKind.WORKING_DAY, "ทำงาน", {"date": ["วันที่ 14 พฤษภาคม 2569 เป็นวันทำการอยู่แล้ว"]}),
-        (D(2026, 5, 14), "holiday", "x", {"kind": ["ประเภทต้องเป็น 'เพิ่มวันหยุด' หรือ 'ยกเลิกวันหยุด (เป็นวันทำการ)'"]}),
+        (
+            D(2026, 5, 13),
+            OverrideKind.DAY_OFF,
+            "ซ้ำ",
+            {"date": ["วันที่ 13 พฤษภาคม 2569 เป็นวันหยุดอยู่แล้ว"]},
+        ),
+        (
+            D(2026, 5, 16),
+            OverrideKind.DAY_OFF,
+            "เสาร์",
+            {"date": ["วันที่ 16 พฤษภาคม 2569 เป็นวันหยุดอยู่แล้ว"]},
+        ),
+        (
+            D(2026, 5, 14),
+            OverrideKind.WORKING_DAY,
+            "ทำงาน",
+            {"date": ["วันที่ 14 พฤษภาคม 2569 เป็นวันทำการอยู่แล้ว"]},
+        ),
+        (
+            D(2026, 5, 14),
+            "holiday",
+            "x",
+            {"kind": ["ประเภทต้องเป็น 'เพิ่มวันหยุด' หรือ 'ยกเลิกวันหยุด (เป็นวันทำการ)'"]},
+        ),
         (D(2026, 5, 14), OverrideKind.DAY_OFF, "   ", {"name": ["กรุณาระบุชื่อวัน/เหตุผล"]}),
-        (D(2026, 5, 14), OverrideKind.DAY_OFF, "ก" * 256, {"name": ["ชื่อวัน/เหตุผลยาวได้ไม่เกิน 255 ตัวอักษร"]}),
-        (D(2200, 5, 14), OverrideKind.DAY_OFF, "x", {"date": ["วันที่ต้องอยู่ในช่วง พ.ศ. 2457–2643 (ค.ศ. 1914–2100)"]}),
+        (
+            D(2026, 5, 14),
+            OverrideKind.DAY_OFF,
+            "ก" * 256,
+            {"name": ["ชื่อวัน/เหตุผลยาวได้ไม่เกิน 255 ตัวอักษร"]},
+        ),
+        (
+            D(2200, 5, 14),
+            OverrideKind.DAY_OFF,
+            "x",
+            {"date": ["วันที่ต้องอยู่ในช่วง พ.ศ. 2457–2643 (ค.ศ. 1914–2100)"]},
+        ),
         (None, OverrideKind.DAY_OFF, "x", {"date": ["กรุณาระบุวันที่"]}),
     ],
 )
@@ -449,15 +557,16 @@ def test_override_validation_names_the_field(admin_user, date, kind, name, field
 
 @pytest.mark.django_db
 def test_override_date_must_be_unique(admin_user):
-    calendar_override_add(actor=admin_user, date=D(2026, 5, 15), kind=OverrideKind.DAY_OFF,
-                          name="หนึ่ง")
+    calendar_override_add(
+        actor=admin_user, date=D(2026, 5, 15), kind=OverrideKind.DAY_OFF, name="หนึ่ง"
+    )
 
     with pytest.raises(ApplicationError) as caught:
-        calendar_override_add(actor=admin_user, date=D(2026, 5, 15), kind=OverrideKind.DAY_OFF,
-                              name="สอง")
+        calendar_override_add(
+            actor=admin_user, date=D(2026, 5, 15), kind=OverrideKind.DAY_OFF, name="สอง"
+        )
 
-    assert caught.value.fields == {
-        "date": ["วันที่ 15 พฤษภาคม 2569 มีรายการอยู่แล้ว ให้แก้ไขรายการเดิม"]}
+    assert caught.value.fields == {"date": ["วันที่ 15 พฤษภาคม 2569 มีรายการอยู่แล้ว ให้แก้ไขรายการเดิม"]}
     assert list(CalendarOverride.objects.values_list("name", flat=True)) == ["หนึ่ง"]
 
 

@@ -58,10 +58,12 @@ def test_holidays_accept_buddhist_era_and_thai_digits(api, year):
 
 @pytest.mark.django_db
 def test_holidays_apply_admin_overrides(api):
-    CalendarOverride.objects.create(date=dt.date(2024, 4, 17), kind=OverrideKind.DAY_OFF,
-                                    name="ปิดสำนักงาน")
-    CalendarOverride.objects.create(date=dt.date(2024, 4, 12), kind=OverrideKind.WORKING_DAY,
-                                    name="ยกเลิกวันหยุด")
+    CalendarOverride.objects.create(
+        date=dt.date(2024, 4, 17), kind=OverrideKind.DAY_OFF, name="ปิดสำนักงาน"
+    )
+    CalendarOverride.objects.create(
+        date=dt.date(2024, 4, 12), kind=OverrideKind.WORKING_DAY, name="ยกเลิกวันหยุด"
+    )
 
     body = api.get(HOLIDAYS, {"year": "2567"}).json()
 
@@ -89,7 +91,10 @@ def test_add_working_days_songkran_example(api):
 
     assert response.status_code == 200
     assert response.json() == {
-        "start": "2024-04-10", "amount": 5, "unit": "working_day", "result": "2024-04-22",
+        "start": "2024-04-10",
+        "amount": 5,
+        "unit": "working_day",
+        "result": "2024-04-22",
     }
 
 
@@ -105,7 +110,10 @@ def test_add_accepts_thai_digits_and_buddhist_era(api):
     response = api.get(ADD, {"start": "๑๐/๐๔/๒๕๖๗", "amount": "๕", "unit": "working_day"})
 
     assert response.json() == {
-        "start": "2024-04-10", "amount": 5, "unit": "working_day", "result": "2024-04-22",
+        "start": "2024-04-10",
+        "amount": 5,
+        "unit": "working_day",
+        "result": "2024-04-22",
     }
 
 
@@ -114,7 +122,9 @@ def test_add_minutes_from_a_datetime_returns_a_bangkok_datetime(api):
     response = api.get(ADD, {"start": "2024-04-26T16:00", "amount": "60", "unit": "minute"})
 
     assert response.json() == {
-        "start": "2024-04-26T16:00:00+07:00", "amount": 60, "unit": "minute",
+        "start": "2024-04-26T16:00:00+07:00",
+        "amount": 60,
+        "unit": "minute",
         "result": "2024-04-29T09:00:00+07:00",
     }
 
@@ -125,7 +135,9 @@ def test_add_hours_from_a_utc_datetime(api):
 
     # 16:00 Bangkok on Friday; Monday 8 April is a substitution day.
     assert response.json() == {
-        "start": "2024-04-05T16:00:00+07:00", "amount": 1.5, "unit": "hour",
+        "start": "2024-04-05T16:00:00+07:00",
+        "amount": 1.5,
+        "unit": "hour",
         "result": "2024-04-09T09:30:00+07:00",
     }
 
@@ -150,8 +162,9 @@ def test_add_calendar_units(api, unit, amount, result):
 
 @pytest.mark.django_db
 def test_add_uses_admin_day_off(api):
-    CalendarOverride.objects.create(date=dt.date(2024, 4, 17), kind=OverrideKind.DAY_OFF,
-                                    name="ปิดสำนักงาน")
+    CalendarOverride.objects.create(
+        date=dt.date(2024, 4, 17), kind=OverrideKind.DAY_OFF, name="ปิดสำนักงาน"
+    )
 
     response = api.get(ADD, {"start": "2024-04-10", "amount": "5", "unit": "working_day"})
 
@@ -165,29 +178,62 @@ def test_add_uses_admin_day_off(api):
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [
-        ({"start": "2024-04-10", "amount": "5", "unit": "fortnight"}, "unit",
-         "หน่วยต้องเป็นหนึ่งใน minute, hour, day, working_day, week, month"),
-        ({"start": "2024-13-45", "amount": "5", "unit": "day"}, "start",
-         "'2024-13-45' ไม่ใช่วันที่ที่ถูกต้อง (เช่น 2024-04-10 หรือ 10/04/2567)"),
-        ({"start": "yesterday", "amount": "5", "unit": "day"}, "start",
-         "'yesterday' ไม่ใช่วันที่ที่ถูกต้อง (เช่น 2024-04-10 หรือ 10/04/2567)"),
-        ({"start": "2024-04-10T25:00", "amount": "5", "unit": "hour"}, "start",
-         "วันเวลาเริ่มไม่ถูกต้อง ใช้รูปแบบ ISO 8601 เช่น 2024-04-12T16:00"),
-        ({"start": "2024-04-10", "amount": "five", "unit": "day"}, "amount",
-         "จำนวนต้องเป็นตัวเลข เช่น 5 หรือ ๕"),
-        ({"start": "2024-04-10", "amount": "1e9", "unit": "day"}, "amount",
-         "จำนวนต้องเป็นตัวเลข เช่น 5 หรือ ๕"),
+        (
+            {"start": "2024-04-10", "amount": "5", "unit": "fortnight"},
+            "unit",
+            "หน่วยต้องเป็นหนึ่งใน minute, hour, day, working_day, week, month",
+        ),
+        (
+            {"start": "2024-13-45", "amount": "5", "unit": "day"},
+            "start",
+            "'2024-13-45' ไม่ใช่วันที่ที่ถูกต้อง (เช่น 2024-04-10 หรือ 10/04/2567)",
+        ),
+        (
+            {"start": "yesterday", "amount": "5", "unit": "day"},
+            "start",
+            "'yesterday' ไม่ใช่วันที่ที่ถูกต้อง (เช่น 2024-04-10 หรือ 10/04/2567)",
+        ),
+        (
+            {"start": "2024-04-10T25:00", "amount": "5", "unit": "hour"},
+            "start",
+            "วันเวลาเริ่มไม่ถูกต้อง ใช้รูปแบบ ISO 8601 เช่น 2024-04-12T16:00",
+        ),
+        (
+            {"start": "2024-04-10", "amount": "five", "unit": "day"},
+            "amount",
+            "จำนวนต้องเป็นตัวเลข เช่น 5 หรือ ๕",
+        ),
+        (
+            {"start": "2024-04-10", "amount": "1e9", "unit": "day"},
+            "amount",
+            "จำนวนต้องเป็นตัวเลข เช่น 5 หรือ ๕",
+        ),
         ({"start": "2024-04-10", "amount": "-1", "unit": "day"}, "amount", "จำนวนต้องไม่ติดลบ"),
-        ({"start": "2024-04-10", "amount": "10001", "unit": "day"}, "amount",
-         "จำนวนต้องไม่เกิน 10,000"),
-        ({"start": "2024-04-10", "amount": "999999999999", "unit": "minute"}, "amount",
-         "จำนวนต้องไม่เกิน 10,000"),
-        ({"start": "2024-04-10", "amount": "1.5", "unit": "working_day"}, "amount",
-         "จำนวนวัน สัปดาห์ หรือเดือน ต้องเป็นจำนวนเต็ม"),
-        ({"start": "2100-12-30", "amount": "5", "unit": "working_day"}, "amount",
-         "ผลลัพธ์เกินช่วงที่ปฏิทินวันหยุดรองรับ: พ.ศ. 2457–2643 (ค.ศ. 1914–2100)"),
-        ({"start": "1900-01-01", "amount": "1", "unit": "hour"}, "start",
-         "ปฏิทินวันหยุดรองรับเฉพาะ พ.ศ. 2457–2643 (ค.ศ. 1914–2100)"),
+        (
+            {"start": "2024-04-10", "amount": "10001", "unit": "day"},
+            "amount",
+            "จำนวนต้องไม่เกิน 10,000",
+        ),
+        (
+            {"start": "2024-04-10", "amount": "999999999999", "unit": "minute"},
+            "amount",
+            "จำนวนต้องไม่เกิน 10,000",
+        ),
+        (
+            {"start": "2024-04-10", "amount": "1.5", "unit": "working_day"},
+            "amount",
+            "จำนวนวัน สัปดาห์ หรือเดือน ต้องเป็นจำนวนเต็ม",
+        ),
+        (
+            {"start": "2100-12-30", "amount": "5", "unit": "working_day"},
+            "amount",
+            "ผลลัพธ์เกินช่วงที่ปฏิทินวันหยุดรองรับ: พ.ศ. 2457–2643 (ค.ศ. 1914–2100)",
+        ),
+        (
+            {"start": "1900-01-01", "amount": "1", "unit": "hour"},
+            "start",
+            "ปฏิทินวันหยุดรองรับเฉพาะ พ.ศ. 2457–2643 (ค.ศ. 1914–2100)",
+        ),
         ({"amount": "5", "unit": "day"}, "start", "กรุณาระบุวันเริ่ม (start)"),
         ({"start": "2024-04-10", "unit": "day"}, "amount", "กรุณาระบุจำนวน (amount)"),
         ({"start": "2024-04-10", "amount": "5"}, "unit", "กรุณาระบุหน่วย (unit)"),
@@ -244,7 +290,9 @@ def test_format_parameter_is_allowed(api):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", [f"{HOLIDAYS}?year=2024", f"{ADD}?start=2024-04-10&amount=5&unit=day"])
+@pytest.mark.parametrize(
+    "url", [f"{HOLIDAYS}?year=2024", f"{ADD}?start=2024-04-10&amount=5&unit=day"]
+)
 def test_anonymous_gets_401(url):
     response = APIClient().get(url)
 
@@ -273,9 +321,13 @@ def test_schema_describes_parameters_and_error_responses(api):
     holidays_get = schema["paths"][HOLIDAYS]["get"]
     add_get = schema["paths"][ADD]["get"]
     assert [(p["name"], p["in"], p.get("required", False)) for p in holidays_get["parameters"]] == [
-        ("year", "query", False)]
+        ("year", "query", False)
+    ]
     assert sorted((p["name"], p["required"]) for p in add_get["parameters"]) == [
-        ("amount", True), ("start", True), ("unit", True)]
+        ("amount", True),
+        ("start", True),
+        ("unit", True),
+    ]
     unit = next(p for p in add_get["parameters"] if p["name"] == "unit")
     unit_schema = unit["schema"]
     if "$ref" in unit_schema:

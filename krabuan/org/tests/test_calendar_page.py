@@ -16,8 +16,13 @@ URL = "/org/calendar/"
 
 
 def add_form(**overrides: str) -> dict[str, str]:
-    data = {"action": "add", "year": "2569", "date": "15/05/2569", "kind": "day_off",
-            "name": "วันหยุดพิเศษตามมติ ครม."}
+    data = {
+        "action": "add",
+        "year": "2569",
+        "date": "15/05/2569",
+        "kind": "day_off",
+        "name": "วันหยุดพิเศษตามมติ ครม.",
+    }
     data.update(overrides)
     return data
 
@@ -51,7 +56,10 @@ def test_page_renders_the_year_for_an_officer(client, officer):
     assert "หยุดเฉพาะส่วนราชการ" in html  # the government badge
     assert "เมษายน 2567" in html  # a month grid caption
     assert "เวลาราชการ 08:30–16:30 น." in html
-    assert [d["date"] for d in response.context["days"]][:2] == [dt.date(2024, 1, 1), dt.date(2024, 1, 13)]
+    assert [d["date"] for d in response.context["days"]][:2] == [
+        dt.date(2024, 1, 1),
+        dt.date(2024, 1, 13),
+    ]
     assert len(response.context["days"]) == 30
     # 366 days − 104 weekend days − 20 holidays on weekdays in 2024.
     assert response.context["working_days"] == 242
@@ -93,8 +101,9 @@ def test_bad_year_is_400_with_a_thai_message(client, officer):
 
 @pytest.mark.django_db
 def test_month_grid_marks_days(client, officer):
-    CalendarOverride.objects.create(date=dt.date(2024, 4, 12), kind=OverrideKind.WORKING_DAY,
-                                    name="ยกเลิกวันหยุด")
+    CalendarOverride.objects.create(
+        date=dt.date(2024, 4, 12), kind=OverrideKind.WORKING_DAY, name="ยกเลิกวันหยุด"
+    )
     client.force_login(officer)
 
     months = client.get(URL, {"year": "2567"}).context["months"]
@@ -103,15 +112,22 @@ def test_month_grid_marks_days(client, officer):
     kinds = {int(cell["day"]): cell["kind"] for cell in april}
     assert months[3]["name"] == "เมษายน 2567"
     assert (kinds[11], kinds[12], kinds[13], kinds[16], kinds[17], kinds[20]) == (
-        "", "working", "public", "public", "", "weekend")
+        "",
+        "working",
+        "public",
+        "public",
+        "",
+        "weekend",
+    )
     may = {int(c["day"]): c["kind"] for week in months[4]["weeks"] for c in week if c}
     assert may[10] == "government"
 
 
 @pytest.mark.django_db
 def test_csv_export_of_the_year(client, officer):
-    CalendarOverride.objects.create(date=dt.date(2024, 4, 17), kind=OverrideKind.DAY_OFF,
-                                    name="=ปิดสำนักงาน")
+    CalendarOverride.objects.create(
+        date=dt.date(2024, 4, 17), kind=OverrideKind.DAY_OFF, name="=ปิดสำนักงาน"
+    )
     client.force_login(officer)
 
     response = client.get(URL, {"year": "2567", "format": "csv"})
@@ -139,9 +155,17 @@ def test_admin_sees_the_form_and_adds_an_override(client, admin_user):
     assert response["Location"] == "/org/calendar/?year=2569"
     row = CalendarOverride.objects.get()
     assert (row.date, row.kind, row.name, row.created_by) == (
-        dt.date(2026, 5, 15), "day_off", "วันหยุดพิเศษตามมติ ครม.", admin_user)
+        dt.date(2026, 5, 15),
+        "day_off",
+        "วันหยุดพิเศษตามมติ ครม.",
+        admin_user,
+    )
     entry = AuditEntry.objects.get()
-    assert (entry.action, entry.actor, entry.object_id) == ("calendar.override.add", admin_user, str(row.pk))
+    assert (entry.action, entry.actor, entry.object_id) == (
+        "calendar.override.add",
+        admin_user,
+        str(row.pk),
+    )
     page = client.get(URL, {"year": "2569"}).content.decode()
     assert "บันทึก วันหยุดพิเศษตามมติ ครม. วันที่ 15 พฤษภาคม 2569 แล้ว" in page
     assert "วันศุกร์ที่ 15 พฤษภาคม 2569" in page
@@ -149,13 +173,15 @@ def test_admin_sees_the_form_and_adds_an_override(client, admin_user):
 
 @pytest.mark.django_db
 def test_admin_edits_an_override(client, admin_user):
-    row = CalendarOverride.objects.create(date=dt.date(2026, 5, 15), kind=OverrideKind.DAY_OFF,
-                                          name="เดิม")
+    row = CalendarOverride.objects.create(
+        date=dt.date(2026, 5, 15), kind=OverrideKind.DAY_OFF, name="เดิม"
+    )
     client.force_login(admin_user)
 
     page = client.get(URL, {"year": "2569", "edit": str(row.pk)}).content.decode()
-    response = client.post(URL, add_form(action="update", override_id=str(row.pk),
-                                         date="2026-05-18", name="ใหม่"))
+    response = client.post(
+        URL, add_form(action="update", override_id=str(row.pk), date="2026-05-18", name="ใหม่")
+    )
 
     assert 'value="15/05/2569"' in page
     assert 'name="action" value="update"' in page
@@ -163,13 +189,16 @@ def test_admin_edits_an_override(client, admin_user):
     row.refresh_from_db()
     assert (row.date, row.name) == (dt.date(2026, 5, 18), "ใหม่")
     assert AuditEntry.objects.get().changes == {
-        "date": ["2026-05-15", "2026-05-18"], "name": ["เดิม", "ใหม่"]}
+        "date": ["2026-05-15", "2026-05-18"],
+        "name": ["เดิม", "ใหม่"],
+    }
 
 
 @pytest.mark.django_db
 def test_admin_deletes_an_override(client, admin_user):
-    row = CalendarOverride.objects.create(date=dt.date(2026, 5, 15), kind=OverrideKind.DAY_OFF,
-                                          name="ลบได้")
+    row = CalendarOverride.objects.create(
+        date=dt.date(2026, 5, 15), kind=OverrideKind.DAY_OFF, name="ลบได้"
+    )
     client.force_login(admin_user)
 
     response = client.post(URL, {"action": "delete", "override_id": str(row.pk), "year": "2569"})
@@ -179,8 +208,10 @@ def test_admin_deletes_an_override(client, admin_user):
     assert CalendarOverride.objects.count() == 0
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.object_id, entry.changes) == (
-        "calendar.override.delete", str(row.pk),
-        {"date": "2026-05-15", "kind": "day_off", "name": "ลบได้"})
+        "calendar.override.delete",
+        str(row.pk),
+        {"date": "2026-05-15", "kind": "day_off", "name": "ลบได้"},
+    )
 
 
 @pytest.mark.django_db
@@ -222,8 +253,9 @@ def test_unknown_action_is_400(client, admin_user):
 def test_deleting_a_missing_override_says_so(client, admin_user):
     client.force_login(admin_user)
 
-    response = client.post(URL, {"action": "delete", "override_id": "abc", "year": "2569"},
-                           follow=True)
+    response = client.post(
+        URL, {"action": "delete", "override_id": "abc", "year": "2569"}, follow=True
+    )
 
     assert "ไม่พบรายการวันหยุดที่กำหนดเพิ่ม/ยกเลิก" in response.content.decode()
     assert AuditEntry.objects.count() == 0
@@ -233,8 +265,9 @@ def test_deleting_a_missing_override_says_so(client, admin_user):
 @pytest.mark.parametrize("role", ["officer", "director", "group_head", "auditor", "requester"])
 def test_others_posting_get_403_and_nothing_changes(client, request, role):
     user = request.getfixturevalue(role)
-    row = CalendarOverride.objects.create(date=dt.date(2026, 5, 15), kind=OverrideKind.DAY_OFF,
-                                          name="คงเดิม")
+    row = CalendarOverride.objects.create(
+        date=dt.date(2026, 5, 15), kind=OverrideKind.DAY_OFF, name="คงเดิม"
+    )
     client.force_login(user)
 
     added = client.post(URL, add_form(date="18/05/2569"))
@@ -242,14 +275,17 @@ def test_others_posting_get_403_and_nothing_changes(client, request, role):
     updated = client.post(URL, add_form(action="update", override_id=str(row.pk), name="แก้"))
 
     assert (added.status_code, deleted.status_code, updated.status_code) == (403, 403, 403)
-    assert list(CalendarOverride.objects.values_list("date", "name")) == [(dt.date(2026, 5, 15), "คงเดิม")]
+    assert list(CalendarOverride.objects.values_list("date", "name")) == [
+        (dt.date(2026, 5, 15), "คงเดิม")
+    ]
     assert AuditEntry.objects.count() == 0
 
 
 @pytest.mark.django_db
 def test_officer_sees_overrides_read_only(client, officer):
-    CalendarOverride.objects.create(date=dt.date(2026, 5, 15), kind=OverrideKind.DAY_OFF,
-                                    name="ปิดสำนักงาน")
+    CalendarOverride.objects.create(
+        date=dt.date(2026, 5, 15), kind=OverrideKind.DAY_OFF, name="ปิดสำนักงาน"
+    )
     client.force_login(officer)
 
     response = client.get(URL, {"year": "2569", "edit": "1"})

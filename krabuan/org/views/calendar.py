@@ -86,8 +86,9 @@ def _page_url(year: int) -> str:
     return f"{reverse('org:calendar')}?year={year + BE_OFFSET}"
 
 
-def _month_grids(year: int, days: dict[dt.date, calendar.DayOff],
-                 working: dict[dt.date, CalendarOverride]) -> list[dict[str, Any]]:
+def _month_grids(
+    year: int, days: dict[dt.date, calendar.DayOff], working: dict[dt.date, CalendarOverride]
+) -> list[dict[str, Any]]:
     thai = thai_digits_enabled()
     grids = []
     for month in range(1, 13):
@@ -109,14 +110,24 @@ def _month_grids(year: int, days: dict[dt.date, calendar.DayOff],
                     kind, name = "", ""
                 cells.append({"day": digits(str(day.day), thai=thai), "kind": kind, "name": name})
             weeks.append(cells)
-        grids.append({"name": f"{MONTHS_LONG[month - 1]} {digits(str(year + BE_OFFSET), thai=thai)}",
-                      "weeks": weeks})
+        grids.append(
+            {
+                "name": f"{MONTHS_LONG[month - 1]} {digits(str(year + BE_OFFSET), thai=thai)}",
+                "weeks": weeks,
+            }
+        )
     return grids
 
 
-def _render(request: HttpRequest, *, year: int, form: CalendarOverrideForm | None = None,
-            editing: CalendarOverride | None = None, year_error: str = "",
-            status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest,
+    *,
+    year: int,
+    form: CalendarOverrideForm | None = None,
+    editing: CalendarOverride | None = None,
+    year_error: str = "",
+    status: int = 200,
+) -> HttpResponse:
     work = calendar.WorkCalendar.load(since=dt.date(year, 1, 1), until=dt.date(year, 12, 31))
     days = work.days_off(year)
     table = calendar.overrides(year)
@@ -131,9 +142,13 @@ def _render(request: HttpRequest, *, year: int, form: CalendarOverrideForm | Non
     manager = can_manage_calendar(request.user)
     if manager and form is None:
         if editing is not None:
-            form = CalendarOverrideForm(initial={
-                "date": _typed_date(editing.date), "kind": editing.kind, "name": editing.name,
-            })
+            form = CalendarOverrideForm(
+                initial={
+                    "date": _typed_date(editing.date),
+                    "kind": editing.kind,
+                    "name": editing.name,
+                }
+            )
         else:
             form = CalendarOverrideForm(initial={"kind": OverrideKind.DAY_OFF})
     opens, closes = calendar.office_hours()
@@ -180,13 +195,15 @@ def _export_csv(year: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow([_("วันที่ (ISO)"), _("วันที่"), _("ชื่อวันหยุด"), _("ที่มา"), "source"])
     for day in days:
-        writer.writerow([
-            day.date.isoformat(),
-            format_date(day.date, weekday=True),
-            _csv_safe(day.name),
-            str(SOURCE_LABELS[day.source]),
-            day.source,
-        ])
+        writer.writerow(
+            [
+                day.date.isoformat(),
+                format_date(day.date, weekday=True),
+                _csv_safe(day.name),
+                str(SOURCE_LABELS[day.source]),
+                day.source,
+            ]
+        )
     return response
 
 
@@ -202,8 +219,9 @@ def _post(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     if action == "delete":
         try:
-            calendar_override_delete(actor=request.user,
-                                     override_id=_id(request.POST.get("override_id", "")))
+            calendar_override_delete(
+                actor=request.user, override_id=_id(request.POST.get("override_id", ""))
+            )
         except ApplicationError as exc:
             messages.error(request, exc.message)
         else:
@@ -215,7 +233,8 @@ def _post(request: HttpRequest) -> HttpResponse:
     editing = None
     if action == "update":
         editing = CalendarOverride.objects.filter(
-            pk=_id(request.POST.get("override_id", ""))).first()
+            pk=_id(request.POST.get("override_id", ""))
+        ).first()
         if editing is None:
             messages.error(request, _("ไม่พบรายการวันหยุดที่กำหนดเพิ่ม/ยกเลิก"))
             return redirect(_page_url(page_year))
@@ -224,12 +243,17 @@ def _post(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             if editing is not None:
-                saved = calendar_override_update(actor=request.user, override_id=editing.pk,
-                                                 date=data["date"], kind=data["kind"],
-                                                 name=data["name"])
+                saved = calendar_override_update(
+                    actor=request.user,
+                    override_id=editing.pk,
+                    date=data["date"],
+                    kind=data["kind"],
+                    name=data["name"],
+                )
             else:
-                saved = calendar_override_add(actor=request.user, date=data["date"],
-                                              kind=data["kind"], name=data["name"])
+                saved = calendar_override_add(
+                    actor=request.user, date=data["date"], kind=data["kind"], name=data["name"]
+                )
         except ApplicationError as exc:
             for field, errors in exc.fields.items():
                 for error in errors:
@@ -237,8 +261,11 @@ def _post(request: HttpRequest) -> HttpResponse:
             if not exc.fields:
                 form.add_error(None, exc.message)
         else:
-            messages.success(request, _("บันทึก %(name)s วันที่ %(date)s แล้ว") % {
-                "name": saved.name, "date": format_date(saved.date)})
+            messages.success(
+                request,
+                _("บันทึก %(name)s วันที่ %(date)s แล้ว")
+                % {"name": saved.name, "date": format_date(saved.date)},
+            )
             return redirect(_page_url(saved.date.year))
     return _render(request, year=page_year, form=form, editing=editing, status=400)
 
@@ -264,8 +291,12 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     try:
         year = calendar.year_from_text(year_text) if year_text else timezone.localdate().year
     except CalendarError as exc:
-        return _render(request, year=timezone.localdate().year,
-                       year_error=_("ปี: %(message)s") % {"message": exc.message}, status=400)
+        return _render(
+            request,
+            year=timezone.localdate().year,
+            year_error=_("ปี: %(message)s") % {"message": exc.message},
+            status=400,
+        )
     if request.GET.get("format") == "csv":
         return _export_csv(year)
     editing = None
