@@ -53,3 +53,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "krabuan.core.views.not_found"
+handler500 = "krabuan.core.views.server_error"

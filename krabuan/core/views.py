@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from krabuan.core.api import error_body
 from krabuan.core.errors import NotFound
 from krabuan.core.jobs import job_get_for_user
 from krabuan.core.models import Job, JobStatus
@@ -36,3 +37,20 @@ def job_download(request: HttpRequest, job_id: int) -> FileResponse:
         filename=job.result_name,
         content_type=job.result_content_type or "application/octet-stream",
     )
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for every URL: the API's JSON error shape under /api/, the Thai page elsewhere."""
+    if _wants_json(request):
+        return JsonResponse(error_body("not_found", "ไม่พบข้อมูล"), status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(error_body("server_error", "ระบบขัดข้องชั่วคราว"), status=500)
+    return render(request, "500.html", status=500)

@@ -90,7 +90,7 @@ def _char_width(char: str) -> float:
         return 0.82
     if "๐" <= char <= "๙":
         return 0.68
-    return 0.58
+    return 0.6
 
 
 def text_width(text: str, font_size: float) -> float:
@@ -179,15 +179,30 @@ def _attrs(**attrs: object) -> str:
     return " ".join(parts)
 
 
-def _text(x: float, y: float, content: str, *, size: int = FONT_SIZE, anchor: str = "middle",
-          fill: str = "#212529", weight: str | None = None) -> str:
+def _text(
+    x: float,
+    y: float,
+    content: str,
+    *,
+    size: int = FONT_SIZE,
+    anchor: str = "middle",
+    fill: str = "#212529",
+    weight: str | None = None,
+) -> str:
     attrs = _attrs(x=x, y=y, font_size=size, text_anchor=anchor, fill=fill, font_weight=weight)
     return f"<text {attrs}>{escape(content)}</text>"
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, *, dashed: bool = False) -> str:
-    attrs = _attrs(x1=x1, y1=y1, x2=x2, y2=y2, stroke=STROKE, stroke_width=1.5,
-                   stroke_dasharray="5 4" if dashed else None)
+    attrs = _attrs(
+        x1=x1,
+        y1=y1,
+        x2=x2,
+        y2=y2,
+        stroke=STROKE,
+        stroke_width=1.5,
+        stroke_dasharray="5 4" if dashed else None,
+    )
     return f"<line {attrs}/>"
 
 
@@ -207,13 +222,15 @@ def _arrow_down(x: float, y1: float, y2: float) -> str:
     return _line(x, y1, x, y2 - 7) + _arrowhead(x, y2, "down")
 
 
-def _terminator(cx: float, top: float, w: float, h: float, label: str | None,
-                size: int = FONT_SIZE) -> str:
+def _terminator(
+    cx: float, top: float, w: float, h: float, label: str | None, size: int = FONT_SIZE
+) -> str:
     attrs = _attrs(x=cx - w / 2, y=top, width=w, height=h, rx=h / 2, fill=TERMINATOR_FILL)
     parts = [f"<rect {attrs}/>"]
     if label is not None:
-        parts.append(_text(cx, top + h / 2 + size * 0.35, label, size=size, fill="#ffffff",
-                           weight="bold"))
+        parts.append(
+            _text(cx, top + h / 2 + size * 0.35, label, size=size, fill="#ffffff", weight="bold")
+        )
     return "".join(parts)
 
 
@@ -225,13 +242,19 @@ def _diamond_points(cx: float, top: float, w: float, h: float) -> str:
 def _marker(x: float, y: float, r: float = 7) -> str:
     circle = _attrs(cx=x, cy=y, r=r, fill=MARKER_FILL, stroke="#ffffff", stroke_width=1)
     mark = _text(x, y + r * 0.5, "!", size=round(r * 1.6), fill="#ffffff", weight="bold")
-    return f"<g class=\"control-marker\"><title>จุดควบคุม</title><circle {circle}/>{mark}</g>"
+    return f'<g class="control-marker"><title>จุดควบคุม</title><circle {circle}/>{mark}</g>'
 
 
 def _svg(width: float, height: float, body: str, *, title: str, css_class: str) -> str:
-    attrs = _attrs(xmlns="http://www.w3.org/2000/svg", width=width, height=height,
-                   viewBox=f"0 0 {_num(width)} {_num(height)}", font_family=FONT_FAMILY,
-                   class_=css_class, role="img")
+    attrs = _attrs(
+        xmlns="http://www.w3.org/2000/svg",
+        width=width,
+        height=height,
+        viewBox=f"0 0 {_num(width)} {_num(height)}",
+        font_family=FONT_FAMILY,
+        class_=css_class,
+        role="img",
+    )
     return f"<svg {attrs}><title>{escape(title)}</title>{body}</svg>"
 
 
@@ -272,18 +295,33 @@ def _draw_node(node: _Node) -> str:
     step = node.step
     dashed = "6 4" if step.is_optional else None
     order = _num(step.order)
-    parts = [f"<g class=\"step\" data-order={quoteattr(order)}>",
-             f"<title>{escape(f'ขั้นตอนที่ {step_number(step)}: {thai(step.activity)}')}</title>"]
+    parts = [
+        f'<g class="step" data-order={quoteattr(order)}>',
+        f"<title>{escape(f'ขั้นตอนที่ {step_number(step)}: {thai(step.activity)}')}</title>",
+    ]
     if node.decision:
         points = _diamond_points(CENTER_X, node.top, DIAMOND_W, node.height)
-        attrs = _attrs(points=points, fill=DECISION_FILL, stroke=DECISION_STROKE,
-                       stroke_width=1.5, stroke_dasharray=dashed)
+        attrs = _attrs(
+            points=points,
+            fill=DECISION_FILL,
+            stroke=DECISION_STROKE,
+            stroke_width=1.5,
+            stroke_dasharray=dashed,
+        )
         parts.append(f"<polygon {attrs}/>")
         marker_x, marker_y = CENTER_X + DIAMOND_W / 4 + 6, node.top + node.height / 4 - 6
     else:
-        attrs = _attrs(x=CENTER_X - BOX_W / 2, y=node.top, width=BOX_W, height=node.height,
-                       rx=4, fill=BOX_FILL, stroke=BOX_STROKE, stroke_width=1.5,
-                       stroke_dasharray=dashed)
+        attrs = _attrs(
+            x=CENTER_X - BOX_W / 2,
+            y=node.top,
+            width=BOX_W,
+            height=node.height,
+            rx=4,
+            fill=BOX_FILL,
+            stroke=BOX_STROKE,
+            stroke_width=1.5,
+            stroke_dasharray=dashed,
+        )
         parts.append(f"<rect {attrs}/>")
         marker_x, marker_y = CENTER_X + BOX_W / 2, node.top
     first_baseline = node.middle - len(node.lines) * LINE_HEIGHT / 2 + LINE_HEIGHT * 0.75
@@ -296,10 +334,18 @@ def _draw_node(node: _Node) -> str:
         duration_lines = wrap_text(duration, DURATION_W, SMALL_FONT)
         line_h = SMALL_FONT + 4
         y = node.middle - len(duration_lines) * line_h / 2 + line_h * 0.75
-        parts.append("<g class=\"duration\">")
+        parts.append('<g class="duration">')
         for i, line in enumerate(duration_lines):
-            parts.append(_text(DURATION_X, y + i * line_h, line, size=SMALL_FONT,
-                               anchor="start", fill="#495057"))
+            parts.append(
+                _text(
+                    DURATION_X,
+                    y + i * line_h,
+                    line,
+                    size=SMALL_FONT,
+                    anchor="start",
+                    fill="#495057",
+                )
+            )
         parts.append("</g>")
     parts.append("</g>")
     return "".join(parts)
@@ -308,15 +354,17 @@ def _draw_node(node: _Node) -> str:
 def _loop_back(node: _Node, target_y: float, lane_x: float) -> str:
     """The 'not passed' branch of a decision: back up into the flow before the previous step."""
     left = CENTER_X - DIAMOND_W / 2
-    return "".join([
-        "<g class=\"loop\">",
-        _line(left, node.middle, lane_x, node.middle, dashed=True),
-        _line(lane_x, node.middle, lane_x, target_y, dashed=True),
-        _line(lane_x, target_y, CENTER_X - 8, target_y, dashed=True),
-        _arrowhead(CENTER_X - 1, target_y, "right"),
-        _text((left + lane_x) / 2 + 4, node.middle - 5, NO_LABEL, size=SMALL_FONT),
-        "</g>",
-    ])
+    return "".join(
+        [
+            '<g class="loop">',
+            _line(left, node.middle, lane_x, node.middle, dashed=True),
+            _line(lane_x, node.middle, lane_x, target_y, dashed=True),
+            _line(lane_x, target_y, CENTER_X - 8, target_y, dashed=True),
+            _arrowhead(CENTER_X - 1, target_y, "right"),
+            _text((left + lane_x) / 2 + 4, node.middle - 5, NO_LABEL, size=SMALL_FONT),
+            "</g>",
+        ]
+    )
 
 
 def _legend(top: float, nodes: list[_Node]) -> tuple[str, float]:
@@ -329,7 +377,7 @@ def _legend(top: float, nodes: list[_Node]) -> tuple[str, float]:
         items.append(("marker", "มีจุดควบคุม"))
     if any(n.step.is_optional for n in nodes):
         items.append(("dashed", "ทำเมื่อมี (ถ้ามี)"))
-    parts = ["<g class=\"legend\">"]
+    parts = ['<g class="legend">']
     x: float = MARGIN
     y = top + 10
     for kind, label in items:
@@ -337,14 +385,25 @@ def _legend(top: float, nodes: list[_Node]) -> tuple[str, float]:
             attrs = _attrs(x=x, y=y, width=22, height=14, rx=2, fill=BOX_FILL, stroke=BOX_STROKE)
             parts.append(f"<rect {attrs}/>")
         elif kind == "diamond":
-            attrs = _attrs(points=_diamond_points(x + 11, y - 2, 22, 18), fill=DECISION_FILL,
-                           stroke=DECISION_STROKE)
+            attrs = _attrs(
+                points=_diamond_points(x + 11, y - 2, 22, 18),
+                fill=DECISION_FILL,
+                stroke=DECISION_STROKE,
+            )
             parts.append(f"<polygon {attrs}/>")
         elif kind == "marker":
             parts.append(_marker(x + 11, y + 7, 6))
         else:
-            attrs = _attrs(x=x, y=y, width=22, height=14, rx=2, fill="#ffffff", stroke=STROKE,
-                           stroke_dasharray="4 3")
+            attrs = _attrs(
+                x=x,
+                y=y,
+                width=22,
+                height=14,
+                rx=2,
+                fill="#ffffff",
+                stroke=STROKE,
+                stroke_dasharray="4 3",
+            )
             parts.append(f"<rect {attrs}/>")
         parts.append(_text(x + 28, y + 12, label, size=SMALL_FONT, anchor="start"))
         x += 28 + text_width(label, SMALL_FONT) + 24
@@ -368,8 +427,7 @@ def render_flowchart_svg(process: Process) -> str:
         top = y + GAP
         parts.append(_arrow_down(CENTER_X, y, top))
         if nodes and nodes[-1].decision:
-            parts.append(_text(CENTER_X + 6, y + 15, YES_LABEL, size=SMALL_FONT,
-                               anchor="start"))
+            parts.append(_text(CENTER_X + 6, y + 15, YES_LABEL, size=SMALL_FONT, anchor="start"))
         node = _Node(step, top, _node_height(node_lines, decision), node_lines, decision)
         nodes.append(node)
         y = node.bottom
@@ -445,8 +503,9 @@ def _step_shape(step: Step, *, first: bool, last: bool, terminators: bool) -> _S
     )
 
 
-def render_step_flow_svg(step: Step, *, first: bool = False, last: bool = False,
-                         terminators: bool = True) -> str:
+def render_step_flow_svg(
+    step: Step, *, first: bool = False, last: bool = False, terminators: bool = True
+) -> str:
     """The step's shape for the form's flowchart column: an arrow in from the row above, the
     box or diamond with the step number, a line on to the row below. With `terminators` the
     first and last steps also carry the start and end ovals; without them the caller draws the
@@ -462,23 +521,41 @@ def render_step_flow_svg(step: Step, *, first: bool = False, last: bool = False,
     parts.append(_arrow_down(cx, top - STEP_STUB, top))
     dashed = "5 3" if shape.optional else None
     if shape.decision:
-        attrs = _attrs(points=_diamond_points(cx, top, w, h), fill=DECISION_FILL,
-                       stroke=DECISION_STROKE, stroke_width=1.5, stroke_dasharray=dashed)
+        attrs = _attrs(
+            points=_diamond_points(cx, top, w, h),
+            fill=DECISION_FILL,
+            stroke=DECISION_STROKE,
+            stroke_width=1.5,
+            stroke_dasharray=dashed,
+        )
         parts.append(f"<polygon {attrs}/>")
     else:
-        attrs = _attrs(x=cx - w / 2, y=top, width=w, height=h, rx=3, fill=BOX_FILL,
-                       stroke=BOX_STROKE, stroke_width=1.5, stroke_dasharray=dashed)
+        attrs = _attrs(
+            x=cx - w / 2,
+            y=top,
+            width=w,
+            height=h,
+            rx=3,
+            fill=BOX_FILL,
+            stroke=BOX_STROKE,
+            stroke_width=1.5,
+            stroke_dasharray=dashed,
+        )
         parts.append(f"<rect {attrs}/>")
     parts.append(_text(cx, top + h / 2 + 5, shape.number, size=SMALL_FONT + 1, weight="bold"))
     if shape.control:
-        parts.append(_marker(cx + w / 2 - (w / 4 if shape.decision else 0),
-                             top + (h / 4 if shape.decision else 0), 6))
+        parts.append(
+            _marker(
+                cx + w / 2 - (w / 4 if shape.decision else 0),
+                top + (h / 4 if shape.decision else 0),
+                6,
+            )
+        )
     bottom = shape.shape_bottom
     if shape.end:
         pill_top = bottom + STEP_STUB + STEP_PILL_GAP
         parts.append(_arrow_down(cx, bottom, pill_top))
-        parts.append(_terminator(cx, pill_top, STEP_PILL[0], STEP_PILL[1], END_LABEL,
-                                 SMALL_FONT))
+        parts.append(_terminator(cx, pill_top, STEP_PILL[0], STEP_PILL[1], END_LABEL, SMALL_FONT))
     elif last:
         parts.append(_arrow_down(cx, bottom, bottom + STEP_STUB))
     else:
@@ -529,10 +606,12 @@ def _step_png(shape: _StepShape) -> bytes:
 
     def pill(y: float, label: str) -> None:
         pw, ph = STEP_PILL[0] * s, STEP_PILL[1] * s
-        draw.rounded_rectangle([(cx - pw / 2, y), (cx + pw / 2, y + ph)], radius=ph / 2,
-                               fill=_hex(TERMINATOR_FILL))
-        draw.text((cx, y + ph / 2), label, font=_png_font(12 * s), fill=(255, 255, 255),
-                  anchor="mm")
+        draw.rounded_rectangle(
+            [(cx - pw / 2, y), (cx + pw / 2, y + ph)], radius=ph / 2, fill=_hex(TERMINATOR_FILL)
+        )
+        draw.text(
+            (cx, y + ph / 2), label, font=_png_font(12 * s), fill=(255, 255, 255), anchor="mm"
+        )
 
     if shape.start:
         pill(0, START_LABEL)
@@ -544,8 +623,13 @@ def _step_png(shape: _StepShape) -> bytes:
     else:
         left, right = cx - w / 2, cx + w / 2
         outline = [(left, top), (right, top), (right, bottom), (left, bottom)]
-        draw.rounded_rectangle([(left, top), (right, bottom)], radius=3 * s,
-                               fill=_hex(BOX_FILL), outline=_hex(BOX_STROKE), width=lw)
+        draw.rounded_rectangle(
+            [(left, top), (right, bottom)],
+            radius=3 * s,
+            fill=_hex(BOX_FILL),
+            outline=_hex(BOX_STROKE),
+            width=lw,
+        )
     if shape.optional:
         # Pillow draws no dashed outlines: cut gaps into the solid one with the fill colour.
         gap_fill = _hex(DECISION_FILL if shape.decision else BOX_FILL)
@@ -555,11 +639,16 @@ def _step_png(shape: _StepShape) -> bytes:
             t = dash
             while t + gap < length:
                 a, b = t / length, (t + gap) / length
-                draw.line([(x1 + (x2 - x1) * a, y1 + (y2 - y1) * a),
-                           (x1 + (x2 - x1) * b, y1 + (y2 - y1) * b)], fill=gap_fill, width=lw + 2)
+                draw.line(
+                    [
+                        (x1 + (x2 - x1) * a, y1 + (y2 - y1) * a),
+                        (x1 + (x2 - x1) * b, y1 + (y2 - y1) * b),
+                    ],
+                    fill=gap_fill,
+                    width=lw + 2,
+                )
                 t += dash + gap
-    draw.text((cx, top + h / 2), shape.number, font=label_font, fill=_hex("#212529"),
-              anchor="mm")
+    draw.text((cx, top + h / 2), shape.number, font=label_font, fill=_hex("#212529"), anchor="mm")
     if shape.control:
         mx = cx + w / 2 - (w / 4 if shape.decision else 0)
         my = top + (h / 4 if shape.decision else 0)
@@ -580,10 +669,3 @@ def _step_png(shape: _StepShape) -> bytes:
 def render_step_flow_png(step: Step, *, first: bool = False, last: bool = False) -> bytes:
     """The per-step shape of `render_step_flow_svg` (with its ovals) as a PNG for DOCX."""
     return _step_png(_step_shape(step, first=first, last=last, terminators=True))
-
-
-def step_flow_png_size(step: Step, *, first: bool = False, last: bool = False) -> tuple[int, float]:
-    """Width and height in px (at 96 dpi) of the PNG above, for placing it in a document."""
-    shape = _step_shape(step, first=first, last=last, terminators=True)
-    return STEP_W, shape.height
-

@@ -51,25 +51,95 @@ PAGE_REF_PLACEHOLDER = "…"
 # Word rejects a file whose property elements are out of schema order, so children are inserted
 # before their successors rather than appended.
 _RPR_ORDER = (
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
-    "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
-    "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz",
-    "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign",
-    "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath",
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
 )
 _SECT_AFTER_PGNUM = (
-    "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
-    "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
 )
-_TC_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
-                 "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange")
+_TC_AFTER_SHD = (
+    "w:noWrap",
+    "w:tcMar",
+    "w:textDirection",
+    "w:tcFitText",
+    "w:vAlign",
+    "w:hideMark",
+    "w:headers",
+    "w:cellIns",
+    "w:cellDel",
+    "w:cellMerge",
+    "w:tcPrChange",
+)
 _TR_AFTER_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
 _SETTINGS_AFTER_UPDATE = (
-    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids",
-    "m:mathPr", "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping",
-    "w:doNotIncludeSubdocsInStats", "w:doNotAutoCompressPictures", "w:forceUpgrade",
-    "w:captions", "w:readModeInkLockDown", "w:smartTagType", "sl:schemaLibrary",
-    "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator",
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
 )
 
 
@@ -83,7 +153,7 @@ def _child(parent: Any, tag: str, successors: Sequence[str]) -> Any:
 
 
 def _rpr(parent: Any, tag: str) -> Any:
-    return _child(parent, tag, _RPR_ORDER[_RPR_ORDER.index(tag) + 1:])
+    return _child(parent, tag, _RPR_ORDER[_RPR_ORDER.index(tag) + 1 :])
 
 
 def _set_fonts(rpr: Any, size_pt: float | None = None, *, bold: bool = False) -> None:
@@ -140,9 +210,7 @@ def new_document(*, title: str) -> DocumentObject:
 
 
 def _margins(section: Section, margins: tuple[Cm, Cm, Cm, Cm]) -> None:
-    section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = (
-        margins
-    )
+    section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = margins
 
 
 def landscape_section(doc: DocumentObject, *, first: bool = False) -> Section:
@@ -162,6 +230,7 @@ def landscape_section(doc: DocumentObject, *, first: bool = False) -> Section:
 
 def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
     """A complex Word field; `placeholder` shows until Word updates it."""
+
     def fld_char(kind: str) -> Any:
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
@@ -209,9 +278,15 @@ def bookmark_name(anchor: str) -> str:
 # --- paragraphs and tables ---------------------------------------------------------------------
 
 
-def paragraph(doc: DocumentObject | _Cell, text: str = "", *, bold: bool = False,
-              align: WD_ALIGN_PARAGRAPH | None = None, size_pt: float | None = None,
-              style: str | None = None) -> Paragraph:
+def paragraph(
+    doc: DocumentObject | _Cell,
+    text: str = "",
+    *,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    size_pt: float | None = None,
+    style: str | None = None,
+) -> Paragraph:
     p = doc.add_paragraph(style=style)
     if text:
         run = p.add_run(text)
@@ -222,8 +297,13 @@ def paragraph(doc: DocumentObject | _Cell, text: str = "", *, bold: bool = False
     return p
 
 
-def cell_lines(cell: _Cell, lines: Sequence[str], *, bold: bool = False,
-               align: WD_ALIGN_PARAGRAPH | None = None) -> None:
+def cell_lines(
+    cell: _Cell,
+    lines: Sequence[str],
+    *,
+    bold: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+) -> None:
     """Write lines into a cell, one paragraph each, in the table text style."""
     for i, line in enumerate(lines or [""]):
         p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
@@ -247,8 +327,9 @@ def _repeat_header(row_element: Any) -> None:
     _child(row_element.get_or_add_trPr(), "w:tblHeader", _TR_AFTER_HEADER).set(qn("w:val"), "true")
 
 
-def table(doc: DocumentObject, headers: Sequence[str], widths_cm: Sequence[float],
-          *, header_rows: int = 1) -> Table:
+def table(
+    doc: DocumentObject, headers: Sequence[str], widths_cm: Sequence[float], *, header_rows: int = 1
+) -> Table:
     """A bordered table with fixed column widths and shaded header row(s) repeated on every
     page; the first header row carries `headers`."""
     t = doc.add_table(rows=header_rows, cols=len(widths_cm))
@@ -267,6 +348,9 @@ def table(doc: DocumentObject, headers: Sequence[str], widths_cm: Sequence[float
 
 
 def set_widths(t: Table, widths_cm: Sequence[float]) -> None:
+    """Column widths in the grid (LibreOffice reads these) and in every cell (Word does)."""
+    for column, width in zip(t.columns, widths_cm, strict=False):
+        column.width = Cm(width)
     for row in t.rows:
         for cell, width in zip(row.cells, widths_cm, strict=False):
             cell.width = Cm(width)
@@ -287,8 +371,9 @@ def _widths(shares: Sequence[float], total_cm: float) -> list[float]:
 # --- the form ----------------------------------------------------------------------------------
 
 
-def _process_section(doc: DocumentObject, p: f.ProcessForm, bookmark_id: int,
-                     *, new_page: bool) -> None:
+def _process_section(
+    doc: DocumentObject, p: f.ProcessForm, bookmark_id: int, *, new_page: bool
+) -> None:
     top = paragraph(doc, p.design_title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     top.paragraph_format.page_break_before = new_page
     paragraph(doc, p.unit_line, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -321,8 +406,10 @@ def _process_section(doc: DocumentObject, p: f.ProcessForm, bookmark_id: int,
     quality.add_run(" ".join(p.quality_standard) or f.DASH)
 
     doc.add_heading(f.PART_OWNERS, level=3)
-    for label, names in ((f.MAIN_OWNER_LABEL, p.main_owners),
-                         (f.SUPPORTING_OWNER_LABEL, p.supporting_owners)):
+    for label, names in (
+        (f.MAIN_OWNER_LABEL, p.main_owners),
+        (f.SUPPORTING_OWNER_LABEL, p.supporting_owners),
+    ):
         line = paragraph(doc, f"{label} : ", bold=True)
         line.add_run(", ".join(names) or f.DASH)
 
@@ -353,8 +440,13 @@ def _steps_table(doc: DocumentObject, p: f.ProcessForm) -> None:
 def _cover(doc: DocumentObject, m: f.ManualForm) -> None:
     first = paragraph(doc, m.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, size_pt=28)
     first.paragraph_format.space_before = Cm(7)
-    paragraph(doc, f"ประจำปีงบประมาณ พ.ศ. {m.fiscal_year}", bold=True,
-              align=WD_ALIGN_PARAGRAPH.CENTER, size_pt=22)
+    paragraph(
+        doc,
+        f"ประจำปีงบประมาณ พ.ศ. {m.fiscal_year}",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        size_pt=22,
+    )
     section = doc.sections[0]
     section.different_first_page_header_footer = True
 
@@ -373,8 +465,9 @@ def _contents(doc: DocumentObject, m: f.ManualForm) -> None:
             Cm(PORTRAIT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
         )
         line.add_run("\t")
-        _field(line, f"PAGEREF {bookmark_name(entry.anchor)} \\h \\* THAIARABIC",
-               PAGE_REF_PLACEHOLDER)
+        _field(
+            line, f"PAGEREF {bookmark_name(entry.anchor)} \\h \\* THAIARABIC", PAGE_REF_PLACEHOLDER
+        )
 
 
 def _overview(doc: DocumentObject, m: f.ManualForm, next_id: int) -> int:
@@ -390,9 +483,17 @@ def _overview(doc: DocumentObject, m: f.ManualForm, next_id: int) -> int:
         merge_from: _Cell | None = None
         for row in m.core_overview:
             p = row.form
-            cells = add_row(t, [[row.authority] if row.authority_rows else [],
-                                [f"{p.number}. {p.name}"], p.customers, p.outputs,
-                                [p.responsible_unit]], widths)
+            cells = add_row(
+                t,
+                [
+                    [row.authority] if row.authority_rows else [],
+                    [f"{p.number}. {p.name}"],
+                    p.customers,
+                    p.outputs,
+                    [p.responsible_unit],
+                ],
+                widths,
+            )
             if row.authority_rows:
                 merge_from = cells[0]
             elif merge_from is not None:
@@ -405,14 +506,21 @@ def _overview(doc: DocumentObject, m: f.ManualForm, next_id: int) -> int:
         widths = _widths((30, 26, 26, 18), LANDSCAPE_WIDTH_CM)
         t = table(doc, f.SUPPORT_OVERVIEW_HEADERS, widths)
         for p in m.support:
-            add_row(t, [[f"{p.number}. {p.name}"], p.customers, p.outputs,
-                        [p.responsible_unit]], widths)
+            add_row(
+                t, [[f"{p.number}. {p.name}"], p.customers, p.outputs, [p.responsible_unit]], widths
+            )
     return next_id
 
 
-def write_improvements(doc: DocumentObject, *, title: str, unit_name: str,
-                       rows: Sequence[f.ImprovementRow], bookmark_id: int | None = None,
-                       new_page: bool = False) -> None:
+def write_improvements(
+    doc: DocumentObject,
+    *,
+    title: str,
+    unit_name: str,
+    rows: Sequence[f.ImprovementRow],
+    bookmark_id: int | None = None,
+    new_page: bool = False,
+) -> None:
     """The improvement summary table with its two header rows and the form's notes."""
     head = paragraph(doc, title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     head.paragraph_format.page_break_before = new_page
@@ -422,18 +530,29 @@ def write_improvements(doc: DocumentObject, *, title: str, unit_name: str,
     widths = _widths((24, 7, 7, 7, 7, 30, 18), LANDSCAPE_WIDTH_CM)
     t = table(doc, [], widths, header_rows=2)
     top, sub = t.rows[0].cells, t.rows[1].cells
-    groups = [(top[0], sub[0], f.IMPROVEMENT_HEADERS[0]),
-              (top[5], sub[5], f.IMPROVEMENT_HEADERS[2]),
-              (top[6], sub[6], f.IMPROVEMENT_HEADERS[3])]
+    groups = [
+        (top[0], sub[0], f.IMPROVEMENT_HEADERS[0]),
+        (top[5], sub[5], f.IMPROVEMENT_HEADERS[2]),
+        (top[6], sub[6], f.IMPROVEMENT_HEADERS[3]),
+    ]
     for upper, lower, text in groups:
         cell_lines(upper.merge(lower), [text], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    cell_lines(top[1].merge(top[4]), [f.IMPROVEMENT_HEADERS[1]], bold=True,
-               align=WD_ALIGN_PARAGRAPH.CENTER)
+    cell_lines(
+        top[1].merge(top[4]), [f.IMPROVEMENT_HEADERS[1]], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
     for cell, text in zip(sub[1:5], f.IMPROVEMENT_FLAG_HEADERS, strict=True):
         cell_lines(cell, [text], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     for row in rows:
-        cells = add_row(t, [[f"{row.number}. {row.process_name}"], *([flag] for flag in row.flags),
-                            row.explanation, [row.unit]], widths)
+        cells = add_row(
+            t,
+            [
+                [f"{row.number}. {row.process_name}"],
+                *([flag] for flag in row.flags),
+                row.explanation,
+                [row.unit],
+            ],
+            widths,
+        )
         for cell in cells[1:5]:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -458,8 +577,9 @@ def process_docx(process: Process) -> bytes:
     return _save(doc)
 
 
-def manual_docx(*, manual: Manual, processes: Iterable[Process],
-                improvements: Iterable[ImprovementEntry] = ()) -> bytes:
+def manual_docx(
+    *, manual: Manual, processes: Iterable[Process], improvements: Iterable[ImprovementEntry] = ()
+) -> bytes:
     """The whole manual: cover and contents (portrait), then the overview, every process and
     the improvement summary (landscape)."""
     m = f.manual_form(manual=manual, processes=processes, improvements=improvements)
@@ -472,7 +592,12 @@ def manual_docx(*, manual: Manual, processes: Iterable[Process],
         _process_section(doc, p, next_id, new_page=True)
         next_id += 1
     if m.improvements:
-        write_improvements(doc, title=m.improvement_title, unit_name=m.unit_name,
-                           rows=m.improvements, bookmark_id=next_id,
-                           new_page=bool(m.processes))
+        write_improvements(
+            doc,
+            title=m.improvement_title,
+            unit_name=m.unit_name,
+            rows=m.improvements,
+            bookmark_id=next_id,
+            new_page=bool(m.processes),
+        )
     return _save(doc)

@@ -218,11 +218,21 @@ class ManualForm:
     def toc(self) -> list[TocEntry]:
         entries: list[TocEntry] = []
         if self.core:
-            entries.append(TocEntry(f"{self.form_name} {KIND_TITLES[ProcessKind.CORE]}ของ"
-                                    f"{self.unit_name}", OVERVIEW_ANCHORS[ProcessKind.CORE], 0))
+            entries.append(
+                TocEntry(
+                    f"{self.form_name} {KIND_TITLES[ProcessKind.CORE]}ของ{self.unit_name}",
+                    OVERVIEW_ANCHORS[ProcessKind.CORE],
+                    0,
+                )
+            )
         if self.support:
-            entries.append(TocEntry(f"{KIND_TITLES[ProcessKind.SUPPORT]}ของ{self.unit_name}",
-                                    OVERVIEW_ANCHORS[ProcessKind.SUPPORT], 0))
+            entries.append(
+                TocEntry(
+                    f"{KIND_TITLES[ProcessKind.SUPPORT]}ของ{self.unit_name}",
+                    OVERVIEW_ANCHORS[ProcessKind.SUPPORT],
+                    0,
+                )
+            )
         for kind, forms in ((ProcessKind.CORE, self.core), (ProcessKind.SUPPORT, self.support)):
             if forms:
                 entries.append(TocEntry(KIND_TITLES[kind], None, 0))
@@ -255,11 +265,13 @@ def _stage_cells(process: Process) -> list[StageCell]:
                 step_range = str(stage.step_from)
                 if stage.step_to not in (None, stage.step_from):
                     step_range += f"-{stage.step_to}"
-        cells.append(StageCell(
-            title=str(kind.label),
-            activities=lines(stage.activities, split_items=True) if stage else [],
-            steps=f"(ระบุขั้นตอนที่ {thai(step_range) or DASH})",
-        ))
+        cells.append(
+            StageCell(
+                title=str(kind.label),
+                activities=lines(stage.activities, split_items=True) if stage else [],
+                steps=f"(ระบุขั้นตอนที่ {thai(step_range) or DASH})",
+            )
+        )
     return cells
 
 
@@ -285,36 +297,38 @@ def _step_rows(process: Process) -> list[StepRow]:
             details.append(thai(step.condition).strip())
         controls = [
             f"{c.get_kind_display()} : {thai(c.text).strip()}"
-            for c in sorted(step.controls.all(),
-                            key=lambda c: (c.kind != ControlKind.CONTROL, c.sort_order))
+            for c in sorted(
+                step.controls.all(), key=lambda c: (c.kind != ControlKind.CONTROL, c.sort_order)
+            )
         ]
         units = thai(step.units_text).strip() or ", ".join(
             thai(u.short_name or u.name) for u in step.related_units.all()
         )
         group = thai(step.group).strip()
-        rows.append(StepRow(
-            step=step,
-            number=number,
-            activity=_activity_text(step, number),
-            details=details,
-            group=group if group and group != previous_group else "",
-            duration=thai(step.duration_text).strip() or DASH,
-            units=units or DASH,
-            controls=controls,
-            output=thai(step.output).strip(),
-            decision=is_decision(step),
-            control_point=has_control_point(step),
-            first=first,
-            last=last,
-            flow_svg=render_step_flow_svg(step, first=first, last=last, terminators=False),
-        ))
+        rows.append(
+            StepRow(
+                step=step,
+                number=number,
+                activity=_activity_text(step, number),
+                details=details,
+                group=group if group and group != previous_group else "",
+                duration=thai(step.duration_text).strip() or DASH,
+                units=units or DASH,
+                controls=controls,
+                output=thai(step.output).strip(),
+                decision=is_decision(step),
+                control_point=has_control_point(step),
+                first=first,
+                last=last,
+                flow_svg=render_step_flow_svg(step, first=first, last=last, terminators=False),
+            )
+        )
         previous_group = group
     return rows
 
 
 def _owner_names(process: Process, kind: str) -> list[str]:
-    owners = sorted((o for o in process.owners.all() if o.kind == kind),
-                    key=lambda o: o.sort_order)
+    owners = sorted((o for o in process.owners.all() if o.kind == kind), key=lambda o: o.sort_order)
     return [thai(o.position.title if o.position else o.title).strip() for o in owners]
 
 
@@ -371,20 +385,27 @@ def improvement_rows(entries: Iterable[Any]) -> list[ImprovementRow]:
     """Rows of the improvement summary from ImprovementEntry records (or objects like them)."""
     rows = []
     for i, entry in enumerate(entries, start=1):
-        flags = (entry.details_changed, entry.technology_added, entry.process_added,
-                 entry.process_cut)
-        rows.append(ImprovementRow(
-            number=thai(i),
-            process_name=thai(entry.process_name).strip(),
-            flags=tuple(CHECK if flag else DASH for flag in flags),  # type: ignore[arg-type]
-            explanation=lines(entry.explanation, split_items=True),
-            unit=thai(entry.responsible_unit_text).strip(),
-        ))
+        flags = (
+            entry.details_changed,
+            entry.technology_added,
+            entry.process_added,
+            entry.process_cut,
+        )
+        rows.append(
+            ImprovementRow(
+                number=thai(i),
+                process_name=thai(entry.process_name).strip(),
+                flags=tuple(CHECK if flag else DASH for flag in flags),  # type: ignore[arg-type]
+                explanation=lines(entry.explanation, split_items=True),
+                unit=thai(entry.responsible_unit_text).strip(),
+            )
+        )
     return rows
 
 
-def manual_form(*, manual: Manual, processes: Iterable[Process],
-                improvements: Iterable[ImprovementEntry] = ()) -> ManualForm:
+def manual_form(
+    *, manual: Manual, processes: Iterable[Process], improvements: Iterable[ImprovementEntry] = ()
+) -> ManualForm:
     """Display rows of a whole manual: core processes, then support ones, then the summary."""
     forms = [process_form(p) for p in processes]
     year = thai(manual.fiscal_year)

@@ -33,8 +33,7 @@ def improvements_docx(*, manual: Manual, entries: Iterable[Any]) -> bytes:
     title, unit_name = _heading(manual)
     doc = word.new_document(title=title)
     word.landscape_section(doc, first=True)
-    word.write_improvements(doc, title=title, unit_name=unit_name,
-                            rows=f.improvement_rows(entries))
+    word.write_improvements(doc, title=title, unit_name=unit_name, rows=f.improvement_rows(entries))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -63,8 +62,15 @@ def improvements_xlsx(*, manual: Manual, entries: Iterable[Any]) -> bytes:
         cell = ws.cell(row=row, column=1, value=text)
         cell.font, cell.alignment = Font(name=word.FONT, size=16, bold=True), centre
 
-    header_top = [f.IMPROVEMENT_HEADERS[0], f.IMPROVEMENT_HEADERS[1], "", "", "",
-                  f.IMPROVEMENT_HEADERS[2], f.IMPROVEMENT_HEADERS[3]]
+    header_top = [
+        f.IMPROVEMENT_HEADERS[0],
+        f.IMPROVEMENT_HEADERS[1],
+        "",
+        "",
+        "",
+        f.IMPROVEMENT_HEADERS[2],
+        f.IMPROVEMENT_HEADERS[3],
+    ]
     header_sub = ["", *f.IMPROVEMENT_FLAG_HEADERS, "", ""]
     for offset, values in ((4, header_top), (5, header_sub)):
         for col, value in enumerate(values, start=1):
@@ -77,8 +83,12 @@ def improvements_xlsx(*, manual: Manual, entries: Iterable[Any]) -> bytes:
 
     r = 6
     for item in rows:
-        values = [f"{item.number}. {item.process_name}", *item.flags,
-                  "\n".join(item.explanation), item.unit]
+        values = [
+            f"{item.number}. {item.process_name}",
+            *item.flags,
+            "\n".join(item.explanation),
+            item.unit,
+        ]
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=value)
             cell.font, cell.border = font, border

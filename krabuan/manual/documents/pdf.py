@@ -36,16 +36,19 @@ LABELS = {
 def _pdf(context: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
-    html = render_to_string(TEMPLATE, {
-        "labels": LABELS,
-        "toc_title": f.TOC_TITLE,
-        "core_headers": f.CORE_OVERVIEW_HEADERS,
-        "support_headers": f.SUPPORT_OVERVIEW_HEADERS,
-        "improvement_headers": f.IMPROVEMENT_HEADERS,
-        "improvement_flag_headers": f.IMPROVEMENT_FLAG_HEADERS,
-        "improvement_notes": f.IMPROVEMENT_NOTES,
-        **context,
-    })
+    html = render_to_string(
+        TEMPLATE,
+        {
+            "labels": LABELS,
+            "toc_title": f.TOC_TITLE,
+            "core_headers": f.CORE_OVERVIEW_HEADERS,
+            "support_headers": f.SUPPORT_OVERVIEW_HEADERS,
+            "improvement_headers": f.IMPROVEMENT_HEADERS,
+            "improvement_flag_headers": f.IMPROVEMENT_FLAG_HEADERS,
+            "improvement_notes": f.IMPROVEMENT_NOTES,
+            **context,
+        },
+    )
     # base_url keeps relative URLs inside the project; the templates reference nothing remote.
     document: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     return document
@@ -57,17 +60,19 @@ def process_pdf(process: Process) -> bytes:
     return _pdf({"document_title": p.title, "processes": [p]})
 
 
-def manual_pdf(*, manual: Manual, processes: Iterable[Process],
-               improvements: Iterable[ImprovementEntry] = ()) -> bytes:
+def manual_pdf(
+    *, manual: Manual, processes: Iterable[Process], improvements: Iterable[ImprovementEntry] = ()
+) -> bytes:
     """The whole manual: cover, contents with Thai page numbers, the overview tables, every
     process, and the improvement summary when there are rows."""
     form = f.manual_form(manual=manual, processes=processes, improvements=improvements)
-    return _pdf({
-        "document_title": form.title,
-        "form": form,
-        "processes": form.processes,
-        "improvements": form.improvements,
-        "improvement_title": form.improvement_title,
-        "unit_name": form.unit_name,
-    })
-
+    return _pdf(
+        {
+            "document_title": form.title,
+            "form": form,
+            "processes": form.processes,
+            "improvements": form.improvements,
+            "improvement_title": form.improvement_title,
+            "unit_name": form.unit_name,
+        }
+    )

@@ -38,12 +38,16 @@ MAIN_POSITION = "หัวหน้ากลุ่มยุทธศาสตร
 SUPPORTING_POSITION = "นักวิเคราะห์นโยบายและแผนชำนาญการ"
 
 
-def full_process(*, number: int = 1, kind: str = ProcessKind.CORE, name: str = PROCESS_NAME,
-                 manual: Manual | None = None) -> Process:
+def full_process(
+    *,
+    number: int = 1,
+    kind: str = ProcessKind.CORE,
+    name: str = PROCESS_NAME,
+    manual: Manual | None = None,
+) -> Process:
     """A process with every section of the form: requirements, value chain, four steps (one a
     decision) with control points and a risk, a quality standard and owners."""
-    group = UnitFactory(code="strategy", name="กลุ่มยุทธศาสตร์เทคโนโลยีสารสนเทศ",
-                        short_name="กยส.")
+    group = UnitFactory(code="strategy", name="กลุ่มยุทธศาสตร์เทคโนโลยีสารสนเทศ", short_name="กยส.")
     process = ProcessFactory(
         manual=manual or ManualFactory(),
         kind=kind,
@@ -57,20 +61,38 @@ def full_process(*, number: int = 1, kind: str = ProcessKind.CORE, name: str = P
     )
     for i, heading in enumerate(RequirementHeading):
         Requirement.objects.create(
-            process=process, heading=heading, sort_order=i,
-            detail=("1. มติคณะรัฐมนตรี เมื่อวันที่ 26 พฤศจิกายน 2561 2. แผนพัฒนารัฐบาลดิจิทัล"
-                    if heading == RequirementHeading.LAWS else f"รายละเอียด{heading.label}"),
+            process=process,
+            heading=heading,
+            sort_order=i,
+            detail=(
+                "1. มติคณะรัฐมนตรี เมื่อวันที่ 26 พฤศจิกายน 2561 2. แผนพัฒนารัฐบาลดิจิทัล"
+                if heading == RequirementHeading.LAWS
+                else f"รายละเอียด{heading.label}"
+            ),
             priority=i + 1,
         )
     for stage, (activities, step_range) in enumerate(
-        [("1. ประชุมชี้แจง", "1"), ("2. วิเคราะห์ปัญหา", "2"), ("3. เสนอพิจารณา", "3"),
-         ("ติดตามผล", ""), ("4. สรุปผล", "4")], start=1,
+        [
+            ("1. ประชุมชี้แจง", "1"),
+            ("2. วิเคราะห์ปัญหา", "2"),
+            ("3. เสนอพิจารณา", "3"),
+            ("ติดตามผล", ""),
+            ("4. สรุปผล", "4"),
+        ],
+        start=1,
     ):
-        ValueChainStage.objects.create(process=process, stage=stage, activities=activities,
-                                       step_range=step_range)
+        ValueChainStage.objects.create(
+            process=process, stage=stage, activities=activities, step_range=step_range
+        )
     steps = [
-        StepFactory(process=process, order=i, label=str(i), activity=activity,
-                    duration_text=STEP_DURATIONS[i - 1], units_text="ศทส. สป.กษ.")
+        StepFactory(
+            process=process,
+            order=i,
+            label=str(i),
+            activity=activity,
+            duration_text=STEP_DURATIONS[i - 1],
+            units_text="ศทส. สป.กษ.",
+        )
         for i, activity in enumerate(STEP_ACTIVITIES, start=1)
     ]
     steps[1].sub_items = ["รวบรวมข้อมูลปีงบประมาณ 2566", "จัดประชุมคณะทำงาน"]
@@ -79,8 +101,11 @@ def full_process(*, number: int = 1, kind: str = ProcessKind.CORE, name: str = P
     StepControlFactory(step=steps[2], kind=ControlKind.RISK, text=RISK_TEXT)
     StepControlFactory(step=steps[2], kind=ControlKind.CONTROL, text="ตรวจสอบเอกสารก่อนเสนอ")
     position = Position.objects.filter(title=MAIN_POSITION, unit=group).first()
-    Owner.objects.create(process=process, kind=OwnerKind.MAIN,
-                         position=position or PositionFactory(title=MAIN_POSITION, unit=group))
+    Owner.objects.create(
+        process=process,
+        kind=OwnerKind.MAIN,
+        position=position or PositionFactory(title=MAIN_POSITION, unit=group),
+    )
     Owner.objects.create(process=process, kind=OwnerKind.SUPPORTING, title=SUPPORTING_POSITION)
     return process
 
@@ -89,14 +114,22 @@ def improvement_entries(manual: Manual) -> list[ImprovementEntry]:
     """Two summary rows like the seed's: one details change, one new process."""
     return [
         ImprovementEntry.objects.create(
-            manual=manual, process_code="C05", process_name="การพัฒนาระบบสารสนเทศ",
-            responsible_unit_text="กลุ่มระบบงานสารสนเทศและภูมิสารสนเทศ", details_changed=True,
-            explanation="เพิ่ม พรบ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562", sort_order=0,
+            manual=manual,
+            process_code="C05",
+            process_name="การพัฒนาระบบสารสนเทศ",
+            responsible_unit_text="กลุ่มระบบงานสารสนเทศและภูมิสารสนเทศ",
+            details_changed=True,
+            explanation="เพิ่ม พรบ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. 2562",
+            sort_order=0,
         ),
         ImprovementEntry.objects.create(
-            manual=manual, process_code="C15", process_name="การคุ้มครองข้อมูลส่วนบุคคล ของ สป.กษ.",
-            responsible_unit_text="กลุ่มบริหารข้อมูลการเกษตร", process_added=True,
-            technology_added=True, explanation="เพิ่มรายละเอียดการวิเคราะห์กระบวนงานใหม่",
+            manual=manual,
+            process_code="C15",
+            process_name="การคุ้มครองข้อมูลส่วนบุคคล ของ สป.กษ.",
+            responsible_unit_text="กลุ่มบริหารข้อมูลการเกษตร",
+            process_added=True,
+            technology_added=True,
+            explanation="เพิ่มรายละเอียดการวิเคราะห์กระบวนงานใหม่",
             sort_order=1,
         ),
     ]

@@ -21,13 +21,17 @@ pytestmark = pytest.mark.django_db
 
 
 def _process_urls(process_id: int) -> list[str]:
-    return [reverse(f"manual:{name}", args=[process_id])
-            for name in ("process_docx", "process_pdf", "process_flowchart")]
+    return [
+        reverse(f"manual:{name}", args=[process_id])
+        for name in ("process_docx", "process_pdf", "process_flowchart")
+    ]
 
 
 def _year_urls(year: int) -> list[str]:
-    return [reverse(f"manual:{name}", args=[year])
-            for name in ("manual_docx", "manual_pdf", "improvements_docx", "improvements_xlsx")]
+    return [
+        reverse(f"manual:{name}", args=[year])
+        for name in ("manual_docx", "manual_pdf", "improvements_docx", "improvements_xlsx")
+    ]
 
 
 def _body(response) -> bytes:
@@ -148,8 +152,38 @@ def test_improvement_summary_downloads(client, group_head):
     )
     sheet = load_workbook(io.BytesIO(_body(xlsx))).active
     assert [sheet["A6"].value, sheet["A7"].value] == [
-        "๑. การพัฒนาระบบสารสนเทศ", "๒. การคุ้มครองข้อมูลส่วนบุคคล ของ สป.กษ.",
+        "๑. การพัฒนาระบบสารสนเทศ",
+        "๒. การคุ้มครองข้อมูลส่วนบุคคล ของ สป.กษ.",
     ]
     assert docx["Content-Type"] == DOCX
     table = Document(io.BytesIO(_body(docx))).tables[0]
     assert table.rows[2].cells[0].text == "๑. การพัฒนาระบบสารสนเทศ"
+
+
+def test_posting_a_whole_manual_export_queues_a_job_with_progress(
+    client, officer, django_capture_on_commit_callbacks
+):
+    from krabuan.core.models import Job, JobStatus
+    from krabuan.manual.tests.factories import ManualFactory, ProcessFactory, StepFactory
+
+    manual = ManualFactory(fiscal_year=2567)
+    StepFactory(process=ProcessFactory(manual=manual, number=1, code="C01"), order=1)
+    client.force_login(officer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("manual:manual_docx", args=[2567]))
+
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
+    assert job.status == JobStatus.DONE
+    assert job.progress == 100
+    assert job.requested_by == officer
+    page = client.get(response["Location"])
+    assert "ดาวน์โหลด" in page.content.decode()
+    download = client.get(reverse("job_download", args=[job.pk]))
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml"
+    )
+    assert b"".join(download.streaming_content)[:2] == b"PK"

@@ -87,17 +87,26 @@ def test_process_docx_step_table_has_the_form_columns_and_a_flow_image_per_step(
 
     steps = document.tables[2]
     assert [c.text for c in steps.rows[0].cells] == [
-        "ขั้นตอนการทำงาน (Work Flow)", "ผังงาน (Flow Chart)", "ระยะเวลา",
-        "หน่วยงานที่เกี่ยวข้อง", "จุดควบคุม/ความเสี่ยง",
+        "ขั้นตอนการทำงาน (Work Flow)",
+        "ผังงาน (Flow Chart)",
+        "ระยะเวลา",
+        "หน่วยงานที่เกี่ยวข้อง",
+        "จุดควบคุม/ความเสี่ยง",
     ]
     assert [row.cells[2].text for row in steps.rows[1:]] == [
-        "๑ วัน", "๗ วัน", "๑-๒ วันทำการ", "๓ วัน",
+        "๑ วัน",
+        "๗ วัน",
+        "๑-๒ วันทำการ",
+        "๓ วัน",
     ]
     assert len(document.inline_shapes) == 4
     value_chain = document.tables[1]
     assert [c.text for c in value_chain.rows[0].cells] == [
-        "วิเคราะห์ปัจจัยนำเข้า", "วางแผนและออกแบบ", "บริหารจัดการกระบวนงาน/การบริการ",
-        "ติดตาม รายงาน ควบคุมและประเมินผล", "สรุปผลการดำเนินการและปรับปรุงแก้ไข",
+        "วิเคราะห์ปัจจัยนำเข้า",
+        "วางแผนและออกแบบ",
+        "บริหารจัดการกระบวนงาน/การบริการ",
+        "ติดตาม รายงาน ควบคุมและประเมินผล",
+        "สรุปผลการดำเนินการและปรับปรุงแก้ไข",
     ]
 
 
@@ -124,8 +133,9 @@ def test_manual_docx_has_cover_contents_with_page_fields_and_every_part():
     processes = list(selectors.manual_processes_full(manual=manual))
     entries = improvement_entries(manual)
 
-    document = Document(io.BytesIO(word.manual_docx(manual=manual, processes=processes,
-                                                     improvements=entries)))
+    document = Document(
+        io.BytesIO(word.manual_docx(manual=manual, processes=processes, improvements=entries))
+    )
 
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[:3] == [
@@ -167,13 +177,17 @@ def test_manual_pdf_has_extractable_thai_and_a_contents_page_with_thai_page_numb
     manual = _manual_with_two_processes()
     processes = list(selectors.manual_processes_full(manual=manual))
 
-    reader = PdfReader(io.BytesIO(pdf.manual_pdf(manual=manual, processes=processes,
-                                                 improvements=improvement_entries(manual))))
+    reader = PdfReader(
+        io.BytesIO(
+            pdf.manual_pdf(
+                manual=manual, processes=processes, improvements=improvement_entries(manual)
+            )
+        )
+    )
 
     pages = [page.extract_text() for page in reader.pages]
     heading = f"กระบวนงานหลักที่ ๑ : {PROCESS_NAME}"
-    process_page = next(i for i, text in enumerate(pages, start=1)
-                        if heading in text.splitlines())
+    process_page = next(i for i, text in enumerate(pages, start=1) if heading in text.splitlines())
     contents = pages[1]
     thai_page = str(process_page).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
     assert re.search(rf"๑\. {PROCESS_NAME}\s*\.+\s*{thai_page}$", contents, re.M)
@@ -202,22 +216,31 @@ def test_improvements_xlsx_lists_rows_with_checks_and_thai_digits():
     manual = full_process().manual
     entries = improvement_entries(manual)
 
-    workbook = load_workbook(io.BytesIO(summary.improvements_xlsx(manual=manual,
-                                                                  entries=entries)))
+    workbook = load_workbook(io.BytesIO(summary.improvements_xlsx(manual=manual, entries=entries)))
 
     sheet = workbook["สรุปการปรับปรุง"]
-    assert sheet["A1"].value == (
-        "สรุปภาพรวมของการปรับปรุงกระบวนงานในระดับสำนัก/กอง ปีงบประมาณ พ.ศ. ๒๕๖๗"
-    )
+    assert sheet["A1"].value == ("สรุปภาพรวมของการปรับปรุงกระบวนงานในระดับสำนัก/กอง ปีงบประมาณ พ.ศ. ๒๕๖๗")
     assert [c.value for c in sheet[5]][1:5] == [
-        "ปรับปรุงรายละเอียด", "เพิ่มเทคโนโลยี/นวัตกรรม", "เพิ่มกระบวนงาน", "ตัดกระบวนงาน",
+        "ปรับปรุงรายละเอียด",
+        "เพิ่มเทคโนโลยี/นวัตกรรม",
+        "เพิ่มกระบวนงาน",
+        "ตัดกระบวนงาน",
     ]
     assert [c.value for c in sheet[6]] == [
-        "๑. การพัฒนาระบบสารสนเทศ", "✓", "-", "-", "-",
-        "เพิ่ม พรบ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. ๒๕๖๒", "กลุ่มระบบงานสารสนเทศและภูมิสารสนเทศ",
+        "๑. การพัฒนาระบบสารสนเทศ",
+        "✓",
+        "-",
+        "-",
+        "-",
+        "เพิ่ม พรบ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. ๒๕๖๒",
+        "กลุ่มระบบงานสารสนเทศและภูมิสารสนเทศ",
     ]
     assert [c.value for c in sheet[7]][:5] == [
-        "๒. การคุ้มครองข้อมูลส่วนบุคคล ของ สป.กษ.", "-", "✓", "✓", "-",
+        "๒. การคุ้มครองข้อมูลส่วนบุคคล ของ สป.กษ.",
+        "-",
+        "✓",
+        "✓",
+        "-",
     ]
     assert {str(r) for r in sheet.merged_cells.ranges} >= {"B4:E4", "A4:A5", "F4:F5", "G4:G5"}
     assert sheet["A6"].font.name == "TH Sarabun New"
@@ -231,11 +254,19 @@ def test_improvements_docx_has_the_two_row_header_and_one_row_per_entry():
 
     table = document.tables[0]
     assert [c.text for c in table.rows[1].cells][1:5] == [
-        "ปรับปรุงรายละเอียด", "เพิ่มเทคโนโลยี/นวัตกรรม", "เพิ่มกระบวนงาน", "ตัดกระบวนงาน",
+        "ปรับปรุงรายละเอียด",
+        "เพิ่มเทคโนโลยี/นวัตกรรม",
+        "เพิ่มกระบวนงาน",
+        "ตัดกระบวนงาน",
     ]
     assert table.rows[0].cells[1].text == "การปรับปรุง (✓)"
     assert [c.text for c in table.rows[2].cells] == [
-        "๑. การพัฒนาระบบสารสนเทศ", "✓", "-", "-", "-",
-        "เพิ่ม พรบ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. ๒๕๖๒", "กลุ่มระบบงานสารสนเทศและภูมิสารสนเทศ",
+        "๑. การพัฒนาระบบสารสนเทศ",
+        "✓",
+        "-",
+        "-",
+        "-",
+        "เพิ่ม พรบ.คุ้มครองข้อมูลส่วนบุคคล พ.ศ. ๒๕๖๒",
+        "กลุ่มระบบงานสารสนเทศและภูมิสารสนเทศ",
     ]
     assert len(table.rows) == 4

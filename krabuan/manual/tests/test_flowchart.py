@@ -72,8 +72,11 @@ def test_flowchart_marks_control_points_and_loops_decisions_back():
 
     root = ET.fromstring(render_flowchart_svg(process))
 
-    marked = [g.get("data-order") for g in _steps(root)
-              if g.find("svg:g[@class='control-marker']", NS) is not None]
+    marked = [
+        g.get("data-order")
+        for g in _steps(root)
+        if g.find("svg:g[@class='control-marker']", NS) is not None
+    ]
     assert marked == ["2", "3"]  # step 3's risk alone would not count; it has a control too
     loops = root.findall(".//svg:g[@class='loop']", NS)
     assert len(loops) == 1
@@ -82,14 +85,17 @@ def test_flowchart_marks_control_points_and_loops_decisions_back():
 
 def test_flowchart_escapes_text_and_drops_characters_xml_forbids():
     process = ProcessFactory(name='ระบบ <script>alert("x")</script> & "ข้อมูล"')
-    StepFactory(process=process, order=1, activity="ส่ง <b>หนังสือ</b> & แจ้ง\x0bเวียน",
-                duration_text="๑ วัน")
+    StepFactory(
+        process=process, order=1, activity="ส่ง <b>หนังสือ</b> & แจ้ง\x0bเวียน", duration_text="๑ วัน"
+    )
 
     svg = render_flowchart_svg(_loaded(process))
     root = ET.fromstring(svg)
 
     assert "<script>" not in svg and "<b>" not in svg
-    assert root.find("svg:title", NS).text == 'ผังกระบวนงาน ระบบ <script>alert("x")</script> & "ข้อมูล"'
+    assert (
+        root.find("svg:title", NS).text == 'ผังกระบวนงาน ระบบ <script>alert("x")</script> & "ข้อมูล"'
+    )
     assert "".join(_texts(_steps(root)[0])).startswith("๑. ส่ง <b>หนังสือ</b> & แจ้งเวียน")
 
 
@@ -110,7 +116,10 @@ def test_flowchart_of_a_process_without_steps_goes_from_start_to_end():
 
 def test_wrap_breaks_thai_between_words_and_keeps_abbreviations_whole():
     assert wrap_text("ประชุมชี้แจง ทำความเข้าใจ การทบทวนแผนปฏิบัติการดิจิทัล", 150) == [
-        "ประชุมชี้แจง", "ทำความเข้าใจ", "การทบทวนแผนปฏิบัติการ", "ดิจิทัล",
+        "ประชุมชี้แจง",
+        "ทำความเข้าใจ",
+        "การทบทวนแผน",
+        "ปฏิบัติการดิจิทัล",
     ]
     assert wrap_text("สรุปผล (ICT01) ศทส. สป.กษ.", 60) == ["สรุปผล", "(ICT01)", "ศทส.", "สป.กษ."]
 
