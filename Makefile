@@ -14,7 +14,7 @@ setup:
 
 test:
 	scripts/bootstrap.sh --test
-	DJANGO_SETTINGS_MODULE=config.settings.test $(UV) run pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(UV) run pytest -n auto $(PYTEST_ARGS)
 
 check:
 	scripts/bootstrap.sh

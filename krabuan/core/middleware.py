@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 
 from krabuan.core import display
@@ -34,3 +34,23 @@ class UserLanguageMiddleware:
         if user is None or not user.is_authenticated:
             return None
         return getattr(user, "preference", None)
+
+
+class RejectNulMiddleware:
+    """Answer 400 to any query string with a NUL character: no field may hold one, and
+    PostgreSQL refuses them with an error deep inside a query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.GET.urlencode() or any(
+            "\x00" in k or "\x00" in v for k, values in request.GET.lists() for v in values
+        ):
+            message = "ข้อมูลในคำขอมีอักขระที่ไม่อนุญาต (NUL)"
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"error": {"code": "invalid", "message": message, "fields": {}}}, status=400
+                )
+            return HttpResponseBadRequest(message)
+        return self.get_response(request)

@@ -22,7 +22,8 @@ def _job(request: HttpRequest, job_id: int) -> Job:
 @login_required
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = _job(request, job_id)
-    template = "core/job_progress.html" if request.htmx else "core/job_detail.html"
+    htmx = bool(getattr(request, "htmx", False))  # set by django-htmx middleware
+    template = "core/job_progress.html" if htmx else "core/job_detail.html"
     return render(request, template, {"job": job})
 
 

@@ -16,7 +16,7 @@ class ManualStatus(models.TextChoices):
 
 
 class Manual(TimeStampedModel):
-    """One fiscal year's manual of one unit. Copying makes the next year's version; the old stays."""
+    """One fiscal year's manual of one unit; copying makes next year's version, the old stays."""
 
     fiscal_year = models.PositiveIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
     unit = models.ForeignKey(

@@ -32,12 +32,14 @@ def thai_form_setup(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         label = str(field.label or "")
         choose = isinstance(field, forms.ChoiceField | forms.ModelChoiceField)
-        field.error_messages.update({
-            "required": f"กรุณา{'เลือก' if choose else 'กรอก'}{label}",
-            "invalid": f"{label}ไม่ถูกต้อง",
-            "max_length": f"{label}ต้องยาวไม่เกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d)",
-            "invalid_choice": f"{label}: ไม่มีตัวเลือก “%(value)s” ในรายการ",
-        })
+        field.error_messages.update(
+            {
+                "required": f"กรุณา{'เลือก' if choose else 'กรอก'}{label}",
+                "invalid": f"{label}ไม่ถูกต้อง",
+                "max_length": f"{label}ต้องยาวไม่เกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d)",
+                "invalid_choice": f"{label}: ไม่มีตัวเลือก “%(value)s” ในรายการ",
+            }
+        )
         if isinstance(field, forms.EmailField):
             field.error_messages["invalid"] = f"{label}ไม่ถูกต้อง (ตัวอย่าง: name@example.go.th)"
         widget = field.widget
@@ -78,8 +80,7 @@ class LoginThrottleMixin:
     request: Any
     cleaned_data: dict[str, Any]
     throttle_message = _(
-        "เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป ระบบระงับการเข้าสู่ระบบชั่วคราว "
-        "กรุณาลองใหม่ในอีก %(minutes)s นาที"
+        "เข้าสู่ระบบไม่สำเร็จหลายครั้งเกินไป ระบบระงับการเข้าสู่ระบบชั่วคราว กรุณาลองใหม่ในอีก %(minutes)s นาที"
     )
 
     def clean(self) -> dict[str, Any]:
@@ -89,8 +90,9 @@ class LoginThrottleMixin:
         if wait:
             # Checked before the password, so a locked account's password is not even tried.
             minutes = max(1, -(-wait // 60))
-            raise ValidationError(self.throttle_message, code="throttled",
-                                  params={"minutes": minutes})
+            raise ValidationError(
+                self.throttle_message, code="throttled", params={"minutes": minutes}
+            )
         try:
             cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
         except ValidationError:
@@ -142,7 +144,9 @@ class ThaiSetPasswordForm(SetPasswordForm):
         thai_form_setup(self)
 
     def validate_password_for_user(
-        self, user: Any, password_field_name: str = "password2"  # noqa: S107 - a field name
+        self,
+        user: Any,
+        password_field_name: str = "password2",  # noqa: S107 - a field name
     ) -> None:
         password = self.cleaned_data.get(password_field_name)
         if password:
@@ -181,12 +185,17 @@ class UserFilterForm(ThaiForm):
 
     q = forms.CharField(label=_("ค้นหา"), required=False, max_length=100)
     unit = forms.ChoiceField(label=_("หน่วยงาน"), required=False)
-    role = forms.ChoiceField(label=_("บทบาท"), required=False,
-                             choices=[("", _("ทุกบทบาท")), *Role.choices])
+    role = forms.ChoiceField(
+        label=_("บทบาท"), required=False, choices=[("", _("ทุกบทบาท")), *Role.choices]
+    )
     status = forms.ChoiceField(
-        label=_("สถานะ"), required=False,
-        choices=[("", _("ทั้งหมด")), (UserStatus.ACTIVE, _("ใช้งาน")),
-                 (UserStatus.INACTIVE, _("ระงับการใช้งาน"))],
+        label=_("สถานะ"),
+        required=False,
+        choices=[
+            ("", _("ทั้งหมด")),
+            (UserStatus.ACTIVE, _("ใช้งาน")),
+            (UserStatus.INACTIVE, _("ระงับการใช้งาน")),
+        ],
     )
     sort = forms.ChoiceField(label=_("เรียงตาม"), required=False, choices=SORT_CHOICES)
 
@@ -205,8 +214,9 @@ class UserFilterForm(ThaiForm):
 
 
 class UserCreateForm(ThaiForm):
-    username = forms.CharField(label=_("ชื่อผู้ใช้"), max_length=150,
-                               help_text=_("ตัวอักษร ตัวเลข และ @ . + - _ ห้ามเว้นวรรค"))
+    username = forms.CharField(
+        label=_("ชื่อผู้ใช้"), max_length=150, help_text=_("ตัวอักษร ตัวเลข และ @ . + - _ ห้ามเว้นวรรค")
+    )
     first_name = forms.CharField(label=_("ชื่อ"), max_length=150, required=False)
     last_name = forms.CharField(label=_("นามสกุล"), max_length=150, required=False)
     email = forms.EmailField(label=_("อีเมล"), required=False)
@@ -220,10 +230,16 @@ class UserCreateForm(ThaiForm):
         initial=PasswordMode.EMAIL,
         widget=forms.RadioSelect,
     )
-    password = forms.CharField(label=_("รหัสผ่านเริ่มต้น"), required=False, strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("รหัสผ่านเริ่มต้น"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     password_confirm = forms.CharField(
-        label=_("ยืนยันรหัสผ่านเริ่มต้น"), required=False, strip=False,
+        label=_("ยืนยันรหัสผ่านเริ่มต้น"),
+        required=False,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -237,8 +253,7 @@ class UserCreateForm(ThaiForm):
             if not data.get("password"):
                 self.add_error("password", _("กรุณากรอกรหัสผ่านเริ่มต้น"))
             elif data.get("password") != data.get("password_confirm"):
-                self.add_error("password_confirm",
-                               _("ยืนยันรหัสผ่านเริ่มต้นไม่ตรงกับรหัสผ่านเริ่มต้น"))
+                self.add_error("password_confirm", _("ยืนยันรหัสผ่านเริ่มต้นไม่ตรงกับรหัสผ่านเริ่มต้น"))
         return data
 
 
@@ -252,10 +267,14 @@ class UserEditForm(ThaiForm):
 class UserPasswordForm(ThaiForm):
     """An administrator sets someone's password."""
 
-    password = forms.CharField(label=_("รหัสผ่านใหม่"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("รหัสผ่านใหม่"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     password_confirm = forms.CharField(
-        label=_("ยืนยันรหัสผ่านใหม่"), strip=False,
+        label=_("ยืนยันรหัสผ่านใหม่"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -279,8 +298,9 @@ class PositionChoiceField(forms.ModelChoiceField):
 class MembershipForm(ThaiForm):
     unit = forms.ModelChoiceField(label=_("หน่วยงาน"), queryset=Unit.objects.none())
     role = forms.ChoiceField(label=_("บทบาท"), choices=[("", "---------"), *Role.choices])
-    position = PositionChoiceField(label=_("ตำแหน่ง (ถ้ามี)"), queryset=Position.objects.none(),
-                                   required=False)
+    position = PositionChoiceField(
+        label=_("ตำแหน่ง (ถ้ามี)"), queryset=Position.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -302,6 +322,8 @@ class PreferenceForm(ThaiForm):
     notify_email = forms.BooleanField(label=_("แจ้งเตือนทางอีเมล"), required=False)
     notify_line = forms.BooleanField(label=_("แจ้งเตือนทาง LINE"), required=False)
     line_user_id = forms.CharField(
-        label=_("LINE user ID"), required=False, max_length=64,
+        label=_("LINE user ID"),
+        required=False,
+        max_length=64,
         help_text=_("ขึ้นต้นด้วย U ตามด้วยเลขฐานสิบหก 32 ตัว เช่น U4af4980629… (ไม่ใช่ LINE ID ที่ใช้ค้นหาเพื่อน)"),
     )

@@ -14,9 +14,15 @@ urlpatterns = [
     path("users/<int:user_id>/deactivate/", views.users.user_deactivate, name="user_deactivate"),
     path("users/<int:user_id>/activate/", views.users.user_activate, name="user_activate"),
     path("users/<int:user_id>/password/", views.users.user_password, name="user_password"),
-    path("users/<int:user_id>/password-email/", views.users.user_password_email,
-         name="user_password_email"),
+    path(
+        "users/<int:user_id>/password-email/",
+        views.users.user_password_email,
+        name="user_password_email",
+    ),
     path("users/<int:user_id>/memberships/", views.users.membership_add, name="membership_add"),
-    path("users/<int:user_id>/memberships/<int:membership_id>/remove/",
-         views.users.membership_remove, name="membership_remove"),
+    path(
+        "users/<int:user_id>/memberships/<int:membership_id>/remove/",
+        views.users.membership_remove,
+        name="membership_remove",
+    ),
 ]

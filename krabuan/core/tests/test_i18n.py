@@ -66,7 +66,7 @@ def test_an_english_user_sees_the_process_list_in_english(client, officer, fy256
     assert "22 processes found" in html
     assert "Core process" in html
     assert "Support process" in html
-    assert "Download the whole manual (DOCX)" in html
+    assert "Create the whole manual (DOCX)" in html
     assert ">คู่มือกระบวนงาน</a>" not in html
     assert "ออกจากระบบ" not in html
     # Data stays as written: process names are Thai records, not interface text.

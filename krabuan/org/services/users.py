@@ -39,7 +39,12 @@ User = get_user_model()
 USER_AUDIT_FIELDS = ["username", "first_name", "last_name", "email", "is_active"]
 MEMBERSHIP_AUDIT_FIELDS = ["user_id", "unit_id", "role", "position_id"]
 PREFERENCE_AUDIT_FIELDS = [
-    "language", "thai_digits", "notify_in_app", "notify_email", "notify_line", "line_user_id",
+    "language",
+    "thai_digits",
+    "notify_in_app",
+    "notify_email",
+    "notify_line",
+    "line_user_id",
 ]
 LINE_USER_ID = re.compile(r"^U[0-9a-fA-F]{32}$")
 NAME_MAX_LENGTH = 150
@@ -61,9 +66,7 @@ def _guard_manage(*, actor: Any, user: Any = None) -> None:
         raise PermissionDenied("คุณไม่มีสิทธิ์จัดการผู้ใช้")
     # A role-based administrator must not take over a superuser's account.
     if user is not None and user.is_superuser and not actor.is_superuser:
-        raise PermissionDenied(
-            "บัญชีนี้เป็นผู้ดูแลระบบสูงสุด (superuser) เฉพาะผู้ดูแลระบบสูงสุดเท่านั้นที่แก้ไขได้"
-        )
+        raise PermissionDenied("บัญชีนี้เป็นผู้ดูแลระบบสูงสุด (superuser) เฉพาะผู้ดูแลระบบสูงสุดเท่านั้นที่แก้ไขได้")
 
 
 def _raise_if(errors: dict[str, list[str]]) -> None:
@@ -86,9 +89,7 @@ def _username_check(username: str, *, exclude_pk: int | None, errors: dict[str, 
     try:
         UnicodeUsernameValidator()(username)
     except ValidationError:
-        errors["username"] = [
-            "ชื่อผู้ใช้ใช้ได้เฉพาะตัวอักษร ตัวเลข และเครื่องหมาย @ . + - _ (ห้ามเว้นวรรค)"
-        ]
+        errors["username"] = ["ชื่อผู้ใช้ใช้ได้เฉพาะตัวอักษร ตัวเลข และเครื่องหมาย @ . + - _ (ห้ามเว้นวรรค)"]
         return username
     taken = User.objects.filter(username__iexact=username)
     if exclude_pk is not None:
@@ -153,7 +154,10 @@ def user_create(
     first_name = _name_check(first_name, field="first_name", label="ชื่อ", errors=errors)
     last_name = _name_check(last_name, field="last_name", label="นามสกุล", errors=errors)
     user = User(
-        username=username, first_name=first_name, last_name=last_name, email=email,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
         is_active=is_active,
     )
     if password_mode == PasswordMode.SET:
@@ -185,7 +189,9 @@ def user_create(
             raise field_error("username", f"ชื่อผู้ใช้ “{username}” มีผู้ใช้อยู่แล้ว") from None
         Preference.objects.create(user=user)
         audit_record(
-            actor=actor, action="user.create", obj=user,
+            actor=actor,
+            action="user.create",
+            obj=user,
             changes={**snapshot(user, USER_AUDIT_FIELDS), "password_mode": password_mode},
         )
         if password_mode == PasswordMode.EMAIL:
@@ -213,7 +219,10 @@ def user_update(
     _raise_if(errors)
     before = snapshot(user, USER_AUDIT_FIELDS)
     user.username, user.first_name, user.last_name, user.email = (
-        username, first_name, last_name, email,
+        username,
+        first_name,
+        last_name,
+        email,
     )
     changes = diff(before, snapshot(user, USER_AUDIT_FIELDS))
     if not changes:
@@ -239,7 +248,9 @@ def user_deactivate(*, actor: Any, user: Any) -> Any:
     user.save(update_fields=["is_active"])
     tokens_deleted, _ = Token.objects.filter(user=user).delete()
     audit_record(
-        actor=actor, action="user.deactivate", obj=user,
+        actor=actor,
+        action="user.deactivate",
+        obj=user,
         changes={"is_active": [True, False], "api_token_revoked": bool(tokens_deleted)},
     )
     return user
@@ -253,8 +264,9 @@ def user_activate(*, actor: Any, user: Any) -> Any:
         return user
     user.is_active = True
     user.save(update_fields=["is_active"])
-    audit_record(actor=actor, action="user.activate", obj=user,
-                 changes={"is_active": [False, True]})
+    audit_record(
+        actor=actor, action="user.activate", obj=user, changes={"is_active": [False, True]}
+    )
     return user
 
 
@@ -272,8 +284,12 @@ def user_password_set(*, actor: Any, user: Any, password: str) -> Any:
     user.set_password(password)
     with transaction.atomic():
         user.save(update_fields=["password"])
-        audit_record(actor=actor, action="user.password_set", obj=user,
-                     changes={"set_by": "self" if is_self else "administrator"})
+        audit_record(
+            actor=actor,
+            action="user.password_set",
+            obj=user,
+            changes={"set_by": "self" if is_self else "administrator"},
+        )
     return user
 
 
@@ -282,8 +298,7 @@ def user_password_email_send(*, actor: Any, user: Any, site_url: str) -> None:
     """Mail the person a link to set a new password (administrators only)."""
     _guard_manage(actor=actor, user=user)
     if not user.is_active:
-        raise ApplicationError("บัญชีนี้ถูกระงับการใช้งาน จึงส่งลิงก์ตั้งรหัสผ่านไม่ได้",
-                               code="inactive")
+        raise ApplicationError("บัญชีนี้ถูกระงับการใช้งาน จึงส่งลิงก์ตั้งรหัสผ่านไม่ได้", code="inactive")
     if not user.email:
         raise field_error("email", "ผู้ใช้นี้ยังไม่มีอีเมล กรุณาเพิ่มอีเมลก่อนส่งลิงก์ตั้งรหัสผ่าน")
     audit_record(actor=actor, action="user.password_email", obj=user, changes={"to": user.email})
@@ -342,8 +357,12 @@ def membership_add(
         raise field_error(
             "role", f"ผู้ใช้มีบทบาท “{Role(role).label}” ในหน่วยงาน “{unit}” อยู่แล้ว"
         ) from None
-    audit_record(actor=actor, action="membership.add", obj=membership,
-                 changes=snapshot(membership, MEMBERSHIP_AUDIT_FIELDS))
+    audit_record(
+        actor=actor,
+        action="membership.add",
+        obj=membership,
+        changes=snapshot(membership, MEMBERSHIP_AUDIT_FIELDS),
+    )
     return membership
 
 
@@ -364,8 +383,12 @@ def membership_remove(*, actor: Any, membership: Membership) -> None:
             "ไม่สามารถถอดบทบาทผู้ดูแลระบบของตนเองได้ (จะไม่มีสิทธิ์จัดการผู้ใช้อีก)",
             code="self_admin_remove",
         )
-    audit_record(actor=actor, action="membership.remove", obj=membership,
-                 changes=snapshot(membership, MEMBERSHIP_AUDIT_FIELDS))
+    audit_record(
+        actor=actor,
+        action="membership.remove",
+        obj=membership,
+        changes=snapshot(membership, MEMBERSHIP_AUDIT_FIELDS),
+    )
     membership.delete()
 
 
@@ -393,8 +416,7 @@ def preference_update(
     line_user_id = (line_user_id or "").strip()
     if line_user_id and not LINE_USER_ID.match(line_user_id):
         errors["line_user_id"] = [
-            "LINE user ID ไม่ถูกต้อง: ต้องขึ้นต้นด้วย U ตามด้วยเลขฐานสิบหก 32 ตัว "
-            "(0-9, a-f) รวม 33 ตัวอักษร"
+            "LINE user ID ไม่ถูกต้อง: ต้องขึ้นต้นด้วย U ตามด้วยเลขฐานสิบหก 32 ตัว (0-9, a-f) รวม 33 ตัวอักษร"
         ]
     elif notify_line and not line_user_id:
         errors["line_user_id"] = ["กรุณากรอก LINE user ID เมื่อเลือกแจ้งเตือนทาง LINE"]
@@ -412,6 +434,10 @@ def preference_update(
     if changes:
         preference.save()
     if changes or created:
-        audit_record(actor=actor, action="preference.update", obj=preference,
-                     changes={**changes, **({"created": True} if created else {})})
+        audit_record(
+            actor=actor,
+            action="preference.update",
+            obj=preference,
+            changes={**changes, **({"created": True} if created else {})},
+        )
     return preference

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 
 from krabuan.org.models import Membership, Position, Unit, UnitKind
 
-PASSWORD = "pass-Krabuan-2567"  # noqa: S105 - test accounts only
+PASSWORD = "pass-Krabuan-2567"
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -37,13 +37,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "ทดสอบ"
 
     @factory.post_generation
-    def password(obj, create, extracted, **kwargs):  # noqa: N805
+    def password(obj, create, extracted, **kwargs):
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save()
 
 
 def membership_add(*, user, role: str, unit: Unit | None = None) -> Membership:
-    unit = unit or UnitFactory(code="ict", name="ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร",
-                               short_name="ศทส.", kind=UnitKind.DIVISION)
+    unit = unit or UnitFactory(
+        code="ict", name="ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร", short_name="ศทส.", kind=UnitKind.DIVISION
+    )
     return Membership.objects.create(user=user, unit=unit, role=role)

@@ -151,7 +151,9 @@ def test_the_admin_sign_in_form_is_throttled_too(db):
     for _ in range(5):
         form = ThrottledAdminAuthenticationForm(request, data={"username": "boss", "password": "x"})
         assert not form.is_valid()
-    form = ThrottledAdminAuthenticationForm(request, data={"username": "boss", "password": PASSWORD})
+    form = ThrottledAdminAuthenticationForm(
+        request, data={"username": "boss", "password": PASSWORD}
+    )
     assert not form.is_valid()
     assert form.errors.as_data()["__all__"][0].code == "throttled"
     assert issubclass(ThrottledAdminAuthenticationForm, AdminAuthenticationForm)
@@ -198,7 +200,9 @@ def test_password_reset_mails_a_thai_link_that_sets_a_new_password(client, db):
     assert form_page.status_code == 200
     assert form_page.context["validlink"] is True
     set_url = form_page.redirect_chain[-1][0]
-    done = client.post(set_url, {"new_password1": "ใหม่-Krabuan-2568", "new_password2": "ใหม่-Krabuan-2568"})
+    done = client.post(
+        set_url, {"new_password1": "ใหม่-Krabuan-2568", "new_password2": "ใหม่-Krabuan-2568"}
+    )
     assert done.status_code == 302
     assert done["Location"] == reverse("password_reset_complete")
     assert "ตั้งรหัสผ่านเรียบร้อย" in client.get(done["Location"]).content.decode()
@@ -238,23 +242,35 @@ def test_thai_set_password_form_explains_a_weak_password_in_thai(db):
         "รหัสผ่านนี้ใช้กันทั่วไปและเดาได้ง่าย กรุณาตั้งรหัสผ่านอื่น",
         "รหัสผ่านต้องไม่เป็นตัวเลขทั้งหมด",
     ]
-    mismatch = ThaiSetPasswordForm(user, data={"new_password1": "a-Good-pass-1", "new_password2": "other"})
+    mismatch = ThaiSetPasswordForm(
+        user, data={"new_password1": "a-Good-pass-1", "new_password2": "other"}
+    )
     assert not mismatch.is_valid()
     assert mismatch.errors["new_password2"][0] == "ยืนยันรหัสผ่านใหม่ไม่ตรงกับรหัสผ่านใหม่"
 
 
 def test_thai_password_change_form_checks_the_old_password_and_audits(db):
     user = UserFactory(username="somchai")
-    wrong = ThaiPasswordChangeForm(user, data={
-        "old_password": "nope", "new_password1": "ใหม่-Krabuan-2568", "new_password2": "ใหม่-Krabuan-2568",
-    })
+    wrong = ThaiPasswordChangeForm(
+        user,
+        data={
+            "old_password": "nope",
+            "new_password1": "ใหม่-Krabuan-2568",
+            "new_password2": "ใหม่-Krabuan-2568",
+        },
+    )
     assert not wrong.is_valid()
     assert wrong.errors["old_password"] == ["รหัสผ่านเดิมไม่ถูกต้อง กรุณากรอกอีกครั้ง"]
     assert list(wrong.fields) == ["old_password", "new_password1", "new_password2"]
 
-    form = ThaiPasswordChangeForm(user, data={
-        "old_password": PASSWORD, "new_password1": "ใหม่-Krabuan-2568", "new_password2": "ใหม่-Krabuan-2568",
-    })
+    form = ThaiPasswordChangeForm(
+        user,
+        data={
+            "old_password": PASSWORD,
+            "new_password1": "ใหม่-Krabuan-2568",
+            "new_password2": "ใหม่-Krabuan-2568",
+        },
+    )
     assert form.is_valid(), form.errors
     form.save()
     user.refresh_from_db()
@@ -276,9 +292,14 @@ def test_password_change_through_the_page(client, db):
     client.force_login(user)
     page = client.get(reverse("password_change"))
     assert "เปลี่ยนรหัสผ่าน" in page.content.decode()
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "ใหม่-Krabuan-2568", "new_password2": "ใหม่-Krabuan-2568",
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "ใหม่-Krabuan-2568",
+            "new_password2": "ใหม่-Krabuan-2568",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("password_change_done")
     user.refresh_from_db()

@@ -49,8 +49,12 @@ def test_the_page_shows_the_defaults_without_saving_anything(client, somchai):
     html = response.content.decode()
     assert response.status_code == 200
     assert response.context["form"].initial == {
-        "language": "th", "thai_digits": False, "notify_in_app": True, "notify_email": True,
-        "notify_line": False, "line_user_id": "",
+        "language": "th",
+        "thai_digits": False,
+        "notify_in_app": True,
+        "notify_email": True,
+        "notify_line": False,
+        "line_user_id": "",
     }
     assert "การตั้งค่าส่วนตัว" in html
     assert reverse("password_change") in html
@@ -63,14 +67,21 @@ def test_saving_creates_the_row_and_audits_it(client, somchai):
     assert response.status_code == 302
     assert response["Location"] == URL
     preference = Preference.objects.get(user=somchai)
-    assert (preference.language, preference.thai_digits, preference.notify_in_app,
-            preference.notify_email, preference.notify_line, preference.line_user_id) == (
-        "th", False, True, False, True, LINE_ID)
+    assert (
+        preference.language,
+        preference.thai_digits,
+        preference.notify_in_app,
+        preference.notify_email,
+        preference.notify_line,
+        preference.line_user_id,
+    ) == ("th", False, True, False, True, LINE_ID)
     entry = AuditEntry.objects.get(action="preference.update")
     assert entry.actor == somchai
     assert entry.changes == {
-        "notify_email": [True, False], "notify_line": [False, True],
-        "line_user_id": ["", LINE_ID], "created": True,
+        "notify_email": [True, False],
+        "notify_line": [False, True],
+        "line_user_id": ["", LINE_ID],
+        "created": True,
     }
     assert "บันทึกการตั้งค่าแล้ว" in client.get(URL).content.decode()
 
@@ -89,25 +100,30 @@ def test_line_needs_a_line_user_id(client, somchai):
     response = _save(client, notify_line="on", line_user_id="")
     assert response.status_code == 200
     assert response.context["form"].errors["line_user_id"] == [
-        "กรุณากรอก LINE user ID เมื่อเลือกแจ้งเตือนทาง LINE"]
+        "กรุณากรอก LINE user ID เมื่อเลือกแจ้งเตือนทาง LINE"
+    ]
     assert "กรุณากรอก LINE user ID" in response.content.decode()
     assert not Preference.objects.exists()
     assert AuditEntry.objects.count() == 0
 
 
-@pytest.mark.parametrize("bad", [
-    "somchai_line",  # a LINE ID for adding friends, not a user id
-    "U" + "a" * 31,
-    "U" + "a" * 33,
-    "u" + "a" * 32,
-    "U" + "g" * 32,
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "somchai_line",  # a LINE ID for adding friends, not a user id
+        "U" + "a" * 31,
+        "U" + "a" * 33,
+        "u" + "a" * 32,
+        "U" + "g" * 32,
+    ],
+)
 def test_a_malformed_line_user_id_is_refused_naming_the_field(client, somchai, bad):
     client.force_login(somchai)
     response = _save(client, notify_line="on", line_user_id=bad)
     assert response.status_code == 200
     assert response.context["form"].errors["line_user_id"] == [
-        "LINE user ID ไม่ถูกต้อง: ต้องขึ้นต้นด้วย U ตามด้วยเลขฐานสิบหก 32 ตัว (0-9, a-f) รวม 33 ตัวอักษร"]
+        "LINE user ID ไม่ถูกต้อง: ต้องขึ้นต้นด้วย U ตามด้วยเลขฐานสิบหก 32 ตัว (0-9, a-f) รวม 33 ตัวอักษร"
+    ]
     assert not Preference.objects.exists()
 
 
@@ -139,6 +155,13 @@ def test_after_choosing_english_the_page_language_is_en(client, somchai):
 def test_nobody_changes_someone_elses_preferences(somchai):
     other = UserFactory(username="other")
     with pytest.raises(PermissionDenied):
-        preference_update(actor=other, user=somchai, language="en", thai_digits=True,
-                          notify_in_app=True, notify_email=True, notify_line=False)
+        preference_update(
+            actor=other,
+            user=somchai,
+            language="en",
+            thai_digits=True,
+            notify_in_app=True,
+            notify_email=True,
+            notify_line=False,
+        )
     assert not Preference.objects.exists()

@@ -70,12 +70,16 @@ def _filtered_users(request: HttpRequest) -> tuple[UserFilterForm, Any, str]:
 def user_list(request: HttpRequest) -> HttpResponse:
     filters, users, sort = _filtered_users(request)
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "org/user_list.html", {
-        "filters": filters,
-        "page": page,
-        "sort": sort,
-        "role_labels": dict(Role.choices),
-    })
+    return render(
+        request,
+        "org/user_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "sort": sort,
+            "role_labels": dict(Role.choices),
+        },
+    )
 
 
 def _csv_cell(value: object) -> str:
@@ -93,20 +97,38 @@ def user_export(request: HttpRequest) -> HttpResponse:
     # A byte-order mark makes Excel read the Thai text as UTF-8.
     response.write("\ufeff")
     writer = csv.writer(response)
-    writer.writerow([
-        _("ชื่อผู้ใช้"), _("ชื่อ"), _("นามสกุล"), _("อีเมล"), _("สถานะ"),
-        _("บทบาทในหน่วยงาน"), _("เข้าสู่ระบบล่าสุด"), _("สร้างเมื่อ"),
-    ])
+    writer.writerow(
+        [
+            _("ชื่อผู้ใช้"),
+            _("ชื่อ"),
+            _("นามสกุล"),
+            _("อีเมล"),
+            _("สถานะ"),
+            _("บทบาทในหน่วยงาน"),
+            _("เข้าสู่ระบบล่าสุด"),
+            _("สร้างเมื่อ"),
+        ]
+    )
     for user in users:
         roles = "; ".join(
             f"{m.unit}: {m.get_role_display()}" + (f" ({m.position.title})" if m.position else "")
             for m in user.memberships.all()
         )
-        writer.writerow([_csv_cell(v) for v in (
-            user.username, user.first_name, user.last_name, user.email,
-            _("ใช้งาน") if user.is_active else _("ระงับการใช้งาน"),
-            roles, format_datetime(user.last_login), format_datetime(user.date_joined),
-        )])
+        writer.writerow(
+            [
+                _csv_cell(v)
+                for v in (
+                    user.username,
+                    user.first_name,
+                    user.last_name,
+                    user.email,
+                    _("ใช้งาน") if user.is_active else _("ระงับการใช้งาน"),
+                    roles,
+                    format_datetime(user.last_login),
+                    format_datetime(user.date_joined),
+                )
+            ]
+        )
     return response
 
 
@@ -148,19 +170,27 @@ def _edit_page(
     membership_form: MembershipForm | None = None,
     password_form: UserPasswordForm | None = None,
 ) -> HttpResponse:
-    edit_form = edit_form or UserEditForm(initial={
-        "username": target.username, "first_name": target.first_name,
-        "last_name": target.last_name, "email": target.email,
-    })
-    return render(request, "org/user_edit.html", {
-        "target": target,
-        # A role-based administrator may look at a superuser's account but not change it.
-        "can_change": not target.is_superuser or request.user.is_superuser,
-        "memberships": target.memberships.all(),
-        "edit_form": edit_form,
-        "membership_form": membership_form or MembershipForm(),
-        "password_form": password_form or UserPasswordForm(),
-    })
+    edit_form = edit_form or UserEditForm(
+        initial={
+            "username": target.username,
+            "first_name": target.first_name,
+            "last_name": target.last_name,
+            "email": target.email,
+        }
+    )
+    return render(
+        request,
+        "org/user_edit.html",
+        {
+            "target": target,
+            # A role-based administrator may look at a superuser's account but not change it.
+            "can_change": not target.is_superuser or request.user.is_superuser,
+            "memberships": target.memberships.all(),
+            "edit_form": edit_form,
+            "membership_form": membership_form or MembershipForm(),
+            "password_form": password_form or UserPasswordForm(),
+        },
+    )
 
 
 @role_required(ADMINS)
@@ -196,24 +226,31 @@ def _button(request: HttpRequest, user_id: int, action: Any, done: str) -> HttpR
 @role_required(ADMINS)
 @require_POST
 def user_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
-    return _button(request, user_id,
-                   lambda u: services.user_deactivate(actor=request.user, user=u),
-                   _("ระงับการใช้งานบัญชีแล้ว"))
+    return _button(
+        request,
+        user_id,
+        lambda u: services.user_deactivate(actor=request.user, user=u),
+        _("ระงับการใช้งานบัญชีแล้ว"),
+    )
 
 
 @role_required(ADMINS)
 @require_POST
 def user_activate(request: HttpRequest, user_id: int) -> HttpResponse:
-    return _button(request, user_id,
-                   lambda u: services.user_activate(actor=request.user, user=u),
-                   _("เปิดใช้งานบัญชีแล้ว"))
+    return _button(
+        request,
+        user_id,
+        lambda u: services.user_activate(actor=request.user, user=u),
+        _("เปิดใช้งานบัญชีแล้ว"),
+    )
 
 
 @role_required(ADMINS)
 @require_POST
 def user_password_email(request: HttpRequest, user_id: int) -> HttpResponse:
     return _button(
-        request, user_id,
+        request,
+        user_id,
         lambda u: services.user_password_email_send(
             actor=request.user, user=u, site_url=_site_url(request)
         ),
@@ -228,8 +265,9 @@ def user_password(request: HttpRequest, user_id: int) -> HttpResponse:
     form = UserPasswordForm(request.POST)
     if form.is_valid():
         try:
-            services.user_password_set(actor=request.user, user=target,
-                                       password=form.cleaned_data["password"])
+            services.user_password_set(
+                actor=request.user, user=target, password=form.cleaned_data["password"]
+            )
         except ApplicationError as exc:
             errors_from(form, exc)
         else:
@@ -280,24 +318,31 @@ def preferences(request: HttpRequest) -> HttpResponse:
         form = PreferenceForm(request.POST)
         if form.is_valid():
             try:
-                services.preference_update(actor=request.user, user=request.user,
-                                           **form.cleaned_data)
+                services.preference_update(
+                    actor=request.user, user=request.user, **form.cleaned_data
+                )
             except ApplicationError as exc:
                 errors_from(form, exc)
             else:
                 messages.success(request, _("บันทึกการตั้งค่าแล้ว"))
                 return redirect("org:preferences")
     else:
-        form = PreferenceForm(initial={
-            "language": preference.language,
-            "thai_digits": preference.thai_digits,
-            "notify_in_app": preference.notify_in_app,
-            "notify_email": preference.notify_email,
-            "notify_line": preference.notify_line,
-            "line_user_id": preference.line_user_id,
-        })
+        form = PreferenceForm(
+            initial={
+                "language": preference.language,
+                "thai_digits": preference.thai_digits,
+                "notify_in_app": preference.notify_in_app,
+                "notify_email": preference.notify_email,
+                "notify_line": preference.notify_line,
+                "line_user_id": preference.line_user_id,
+            }
+        )
     memberships = request.user.memberships.select_related("unit", "position")  # type: ignore[union-attr]
-    return render(request, "org/preferences.html", {
-        "form": form,
-        "memberships": memberships,
-    })
+    return render(
+        request,
+        "org/preferences.html",
+        {
+            "form": form,
+            "memberships": memberships,
+        },
+    )

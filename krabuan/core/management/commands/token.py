@@ -42,16 +42,18 @@ class Command(BaseCommand):
         token, created = Token.objects.get_or_create(user=user)
         if created:
             # The key itself is a credential and never goes into the audit log.
-            audit_record(actor=None, action="token.create", obj=user,
-                         changes={"api_token": "created"})
+            audit_record(
+                actor=None, action="token.create", obj=user, changes={"api_token": "created"}
+            )
         self.stdout.write(token.key)
 
     @transaction.atomic
     def _revoke(self, user: Any) -> None:
         deleted, _ = Token.objects.filter(user=user).delete()
         if deleted:
-            audit_record(actor=None, action="token.revoke", obj=user,
-                         changes={"api_token": "revoked"})
+            audit_record(
+                actor=None, action="token.revoke", obj=user, changes={"api_token": "revoked"}
+            )
             self.stdout.write(f"Token of '{user.get_username()}' revoked.")
         else:
             self.stdout.write(f"User '{user.get_username()}' had no token.")
