@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 
@@ -11,22 +12,29 @@ from krabuan.core import display
 
 
 class UserLanguageMiddleware:
-    """Use the signed-in user's chosen language and digit style (after authentication)."""
+    """Thai first: the signed-in user's chosen language, else the language cookie set by the
+    language switch, else Thai — never the browser's Accept-Language. Also the digit style."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         prefs = self._prefs(request)
-        if prefs is not None:
-            translation.activate(prefs.language)
-            request.LANGUAGE_CODE = prefs.language
+        language = prefs.language if prefs is not None else self._cookie_language(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
         token = display.set_thai_digits(bool(prefs and prefs.thai_digits))
         try:
             response = self.get_response(request)
         finally:
             display.reset_thai_digits(token)
+        response.headers.setdefault("Content-Language", language)
         return response
+
+    @staticmethod
+    def _cookie_language(request: HttpRequest) -> str:
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
     @staticmethod
     def _prefs(request: HttpRequest):  # type: ignore[no-untyped-def]

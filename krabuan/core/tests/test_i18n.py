@@ -187,3 +187,15 @@ def test_msgfmt_accepts_the_catalogue_with_placeholders_matching():
 
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"\d+ translated messages\.\n", result.stderr), result.stderr
+
+
+def test_thai_is_the_default_whatever_the_browser_asks(client):
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "th"
+    assert '<html lang="th">' in response.content.decode()
+
+
+def test_the_language_switch_on_the_sign_in_page_turns_on_english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    page = client.get(response["Location"])
+    assert '<html lang="en">' in page.content.decode()
