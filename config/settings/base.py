@@ -35,7 +35,9 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "krabuan.core",
     "krabuan.org",
+    "krabuan.notify",
     "krabuan.manual",
+    "krabuan.workflow",
 ]
 
 MIDDLEWARE = [
@@ -191,6 +193,12 @@ else:
 # Office hours for the working-day calendar (Asia/Bangkok local time).
 KRABUAN_OFFICE_START = os.environ.get("KRABUAN_OFFICE_START", "08:30")
 KRABUAN_OFFICE_END = os.environ.get("KRABUAN_OFFICE_END", "16:30")
+
+# Escalation thresholds as % of a step's allowed time → who is told (assignee, group head,
+# director). "75,100,150" by default; KRABUAN_ESCALATION="80,100,200" changes them.
+KRABUAN_ESCALATION_THRESHOLDS = [
+    int(x) for x in os.environ.get("KRABUAN_ESCALATION", "75,100,150").split(",") if x.strip()
+]
 
 LOGGING = {
     "version": 1,

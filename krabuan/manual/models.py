@@ -190,6 +190,9 @@ class Step(models.Model):
     output = models.TextField(_("ผลผลิต (Output)"), blank=True)
     is_optional = models.BooleanField(_("ทำเมื่อมี (ถ้ามี)"), default=False)
     condition = models.CharField(_("เงื่อนไข (กรณี…)"), max_length=300, blank=True)
+    # Outcomes an officer can choose when completing the step; one may send the case back,
+    # e.g. [{"label": "ไม่เห็นชอบ", "return_to": 1}]. Empty means a plain "done".
+    outcomes = models.JSONField(_("ผลการดำเนินการที่เลือกได้"), default=list, blank=True)
 
     class Meta:
         ordering = ["process", "order"]

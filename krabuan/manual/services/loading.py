@@ -126,6 +126,10 @@ def _process_create(
             output=_text(s.get("output")),
             is_optional=bool(s.get("optional")),
             condition=_text(s.get("condition")),
+            outcomes=[
+                {"label": _text(o["label"]), "return_to": o.get("return_to")}
+                for o in s.get("outcomes", [])
+            ],
             **step_duration_fields(s.get("duration") or ""),
         )
         linked = [units[c] for c in s.get("unit_codes", []) if c in units]
