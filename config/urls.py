@@ -18,6 +18,7 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 api_v1 = [
     path("calendar/", include("krabuan.org.api.urls")),
     path("", include("krabuan.manual.api.urls")),
+    path("", include("krabuan.workflow.api.urls")),
 ]
 
 urlpatterns = [
@@ -46,6 +47,9 @@ urlpatterns = [
     path("jobs/", include("krabuan.core.urls")),
     path("org/", include("krabuan.org.urls")),
     path("manual/", include("krabuan.manual.urls")),
+    path("notifications/", include("krabuan.notify.urls")),
+    path("work/", include("krabuan.workflow.urls")),
+    path("schedules/", include("krabuan.workflow.schedule_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "krabuan.core.context_processors.krabuan",
+                "krabuan.notify.context_processors.notifications",
             ],
             "builtins": ["krabuan.core.templatetags.thai"],
         },
@@ -136,6 +137,11 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "krabuan@localhost")
+# Notifications: absolute links in mail and LINE messages, and the LINE Messaging API channel
+# (the token is a secret from the LINE Developers console; unset means no LINE delivery).
+KRABUAN_SITE_URL = os.environ.get("KRABUAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+LINE_CHANNEL_ACCESS_TOKEN = os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", "")
+LINE_API_BASE = os.environ.get("LINE_API_BASE", "https://api.line.me").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

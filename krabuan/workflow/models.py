@@ -55,7 +55,11 @@ class Case(TimeStampedModel):
         _("ความสำคัญ"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
     )
     status = models.CharField(
-        _("สถานะ"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.OPEN, db_index=True
+        _("สถานะ"),
+        max_length=10,
+        choices=CaseStatus.choices,
+        default=CaseStatus.OPEN,
+        db_index=True,
     )
     fiscal_year = models.PositiveIntegerField(_("ปีงบประมาณ (พ.ศ.)"), db_index=True)
     started_at = models.DateTimeField(_("เริ่มเมื่อ"))
@@ -103,7 +107,6 @@ class StepStatus(models.TextChoices):
     PAUSED = "paused", _("รอหน่วยงานภายนอก")
     DONE = "done", _("เสร็จแล้ว")
     SKIPPED = "skipped", _("ข้าม")
-    RETURNED = "returned", _("ส่งกลับแก้ไข")
     CANCELLED = "cancelled", _("ยกเลิก")
 
 
@@ -111,8 +114,8 @@ OPEN_STEP_STATUSES = (StepStatus.ACTIVE, StepStatus.PAUSED)
 
 
 class StepInstance(models.Model):
-    """One pass through one step of a case; a return to an earlier step adds new rows and
-    keeps the old ones (status RETURNED), so both passes stay in the history."""
+    """One pass through one step of a case; a return to an earlier step adds new rows (the next
+    `pass_no`) and keeps the old ones, so both passes stay in the history."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="steps")
     step = models.ForeignKey(Step, on_delete=models.PROTECT, related_name="instances")

@@ -1,0 +1,228 @@
+"""Reads of cases and step instances, the guarded getters, and the process KPI aggregate."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from krabuan.core.errors import NotFound
+from krabuan.core.thai import to_arabic_digits
+from krabuan.manual.models import Process
+from krabuan.org.models import Role
+from krabuan.org.permissions import user_roles
+from krabuan.workflow.models import (
+    OPEN_STEP_STATUSES,
+    Case,
+    ControlConfirmation,
+    StepInstance,
+    StepStatus,
+)
+from krabuan.workflow.permissions import can_see_all_cases
+
+DEFAULT_TARGET_PCT = Decimal(90)
+_PERCENT = re.compile(r"ร้อยละ\s*(\d+(?:\.\d+)?)")
+
+
+def visible_cases(*, user: Any) -> QuerySet[Case]:
+    """Cases a user may see: staff and auditors all, a requester only their own."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    if can_see_all_cases(user):
+        return Case.objects.all()
+    return Case.objects.filter(requester=user)
+
+
+def case_get(*, user: Any, case_id: int) -> Case:
+    """One case with its steps; NotFound for missing and for not visible."""
+    steps = StepInstance.objects.select_related(
+        "step", "assignee", "assignee_unit"
+    ).prefetch_related(
+        "step__controls",
+        Prefetch(
+            "confirmations", queryset=ControlConfirmation.objects.select_related("confirmed_by")
+        ),
+        "risk_occurrences",
+    )
+    try:
+        return (
+            visible_cases(user=user)
+            .select_related("process", "process__manual", "responsible_unit", "requester")
+            .prefetch_related(
+                Prefetch("steps", queryset=steps.order_by("order", "pass_no", "iteration"))
+            )
+            .get(pk=case_id)
+        )
+    except (Case.DoesNotExist, ValueError, OverflowError):
+        raise NotFound("ไม่พบเรื่อง", code="case_not_found") from None
+
+
+def step_instance_get(*, user: Any, case_id: int, order: int) -> StepInstance:
+    """The current instance of step `order` of a case: the open one, else the latest pass."""
+    case_ids = visible_cases(user=user).filter(pk=case_id).values("pk")
+    qs = StepInstance.objects.select_related("step", "case", "case__process").filter(
+        case_id__in=case_ids, order=order
+    )
+    instance = (
+        qs.filter(status__in=OPEN_STEP_STATUSES).first()
+        or qs.order_by("-pass_no", "-iteration").first()
+    )
+    if instance is None:
+        raise NotFound("ไม่พบขั้นตอน", code="step_not_found")
+    return instance
+
+
+def case_list(
+    *,
+    user: Any,
+    status: str | None = None,
+    process_code: str | None = None,
+    fiscal_year: int | None = None,
+    unit_code: str | None = None,
+    late: bool | None = None,
+    search: str | None = None,
+) -> QuerySet[Case]:
+    """Cases visible to the user, filtered; rows carry open/late step counts."""
+    qs = visible_cases(user=user).select_related("process", "responsible_unit", "requester")
+    if status:
+        qs = qs.filter(status=status)
+    if process_code:
+        qs = qs.filter(process__code=process_code)
+    if fiscal_year:
+        qs = qs.filter(fiscal_year=fiscal_year)
+    if unit_code:
+        qs = qs.filter(responsible_unit__code=unit_code)
+    if search:
+        term = to_arabic_digits(search.strip())
+        qs = qs.filter(Q(title__icontains=term) | Q(reference__icontains=term))
+    qs = qs.annotate(
+        late_steps=Count("steps", filter=Q(steps__breached=True)),
+        open_steps=Count("steps", filter=Q(steps__status__in=OPEN_STEP_STATUSES)),
+    )
+    if late is True:
+        qs = qs.filter(late_steps__gt=0)
+    elif late is False:
+        qs = qs.filter(late_steps=0)
+    return qs.order_by("-started_at", "-id")
+
+
+def my_steps(*, user: Any, scope: str = "mine") -> QuerySet[StepInstance]:
+    """Open steps by deadline: mine (assigned to me, or to my units and unassigned); a group
+    head's scope "group" adds the whole group; a director's (or admin's) "all" adds everything."""
+    if not getattr(user, "is_authenticated", False):
+        return StepInstance.objects.none()
+    qs = StepInstance.objects.filter(status__in=OPEN_STEP_STATUSES).select_related(
+        "case", "case__process", "step", "assignee", "assignee_unit"
+    )
+    roles = user_roles(user)
+    unit_ids = list(user.memberships.values_list("unit_id", flat=True))
+    if scope == "all" and roles & {Role.DIRECTOR, Role.ADMIN}:
+        pass
+    elif scope == "group" and roles & {Role.GROUP_HEAD, Role.DIRECTOR, Role.ADMIN}:
+        qs = qs.filter(Q(assignee_unit_id__in=unit_ids) | Q(assignee=user))
+    else:
+        qs = qs.filter(Q(assignee=user) | Q(assignee__isnull=True, assignee_unit_id__in=unit_ids))
+    return qs.order_by("due_at", "case__started_at", "id")
+
+
+def quality_target_pct(process: Process) -> Decimal:
+    """The manual's own on-time target ("ร้อยละ ๙๐ …" in the quality standard), else 90%."""
+    match = _PERCENT.search(to_arabic_digits(process.quality_standard or ""))
+    return Decimal(match[1]) if match else DEFAULT_TARGET_PCT
+
+
+def _measured_steps(process: Process, fiscal_year: int) -> QuerySet[StepInstance]:
+    # The same process across manual versions shares its code; cases count in the fiscal year
+    # they started in.
+    return StepInstance.objects.filter(
+        case__process__code=process.code,
+        case__process__manual__unit_id=process.manual.unit_id,
+        case__fiscal_year=fiscal_year,
+        due_at__isnull=False,
+    ).exclude(status__in=[StepStatus.SKIPPED, StepStatus.CANCELLED])
+
+
+def process_kpi(*, process: Process, fiscal_year: int) -> dict[str, Any]:
+    """Steps done within the set time: one aggregate over step rows with a deadline."""
+    totals = _measured_steps(process, fiscal_year).aggregate(
+        steps_total=Count("id"),
+        steps_completed=Count("id", filter=Q(status=StepStatus.DONE)),
+        steps_on_time=Count("id", filter=Q(status=StepStatus.DONE, on_time=True)),
+        steps_late_open=Count("id", filter=Q(breached=True) & ~Q(status=StepStatus.DONE)),
+    )
+    completed = totals["steps_completed"]
+    pct = (
+        (Decimal(totals["steps_on_time"]) * 100 / completed).quantize(Decimal("0.01"))
+        if completed
+        else None
+    )
+    target = quality_target_pct(process)
+    return {
+        "process": process.pk,
+        "fiscal_year": fiscal_year,
+        **totals,
+        "on_time_pct": float(pct) if pct is not None else None,
+        "target_pct": float(target),
+        "meets_target": bool(pct is not None and pct >= target),
+    }
+
+
+def step_duration_review(*, process: Process, fiscal_year: int) -> list[dict[str, Any]]:
+    """Per step: median planned vs actual (working) duration of completed instances; steps
+    whose actual median exceeds the planned one are the input for next year's revision."""
+    rows = (
+        _measured_steps(process, fiscal_year)
+        .filter(status=StepStatus.DONE, started_at__isnull=False, completed_at__isnull=False)
+        .values_list(
+            "order",
+            "step__activity",
+            "step__duration_text",
+            "planned_seconds",
+            "started_at",
+            "completed_at",
+            "paused_seconds",
+            "on_time",
+        )
+    )
+    by_order: dict[int, dict[str, Any]] = {}
+    for order, activity, text, planned, started, completed, paused, on_time in rows:
+        entry = by_order.setdefault(
+            order,
+            {
+                "order": order,
+                "activity": activity,
+                "duration_text": text,
+                "planned": [],
+                "actual": [],
+                "late": 0,
+            },
+        )
+        if planned is not None:
+            entry["planned"].append(planned)
+        entry["actual"].append((completed - started).total_seconds() - (paused or 0))
+        entry["late"] += 0 if on_time else 1
+    result = []
+    for order in sorted(by_order):
+        e = by_order[order]
+        planned_median = statistics.median(e["planned"]) if e["planned"] else None
+        actual_median = statistics.median(e["actual"]) if e["actual"] else None
+        result.append(
+            {
+                "order": order,
+                "activity": e["activity"],
+                "duration_text": e["duration_text"],
+                "count": len(e["actual"]),
+                "late": e["late"],
+                "planned_median_seconds": planned_median,
+                "actual_median_seconds": actual_median,
+                "exceeds_plan": bool(
+                    planned_median is not None
+                    and actual_median is not None
+                    and actual_median > planned_median
+                ),
+            }
+        )
+    return result
