@@ -111,10 +111,11 @@ def send_email(notification: Notification) -> None:
             permanent=all(code >= 500 for code in codes),
         ) from exc
     except smtplib.SMTPResponseException as exc:
-        detail = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else ""
+        raw = exc.smtp_error
+        detail = raw.decode(errors="replace") if isinstance(raw, bytes) else str(raw)
         raise DeliveryError(
             _("เซิร์ฟเวอร์อีเมลตอบรหัส %(code)s: %(detail)s")
-            % {"code": exc.smtp_code, "detail": detail or str(exc.smtp_error)},
+            % {"code": exc.smtp_code, "detail": detail},
             permanent=exc.smtp_code >= 500,
         ) from exc
     except (smtplib.SMTPException, OSError) as exc:

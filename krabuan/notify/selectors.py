@@ -32,17 +32,13 @@ def unread_count(*, user: Any) -> int:
 
 def notification_get_for_user(*, user: Any, notification_id: int) -> Notification:
     """One of the user's own inbox messages; another user's looks the same as a missing one."""
-    row = Notification.objects.filter(
-        pk=notification_id, user=user, channel=Channel.IN_APP
-    ).first()
+    row = Notification.objects.filter(pk=notification_id, user=user, channel=Channel.IN_APP).first()
     if row is None:
         raise NotFound(_("ไม่พบการแจ้งเตือน"))
     return row
 
 
-def outbox_list(
-    *, status: str = "", channel: str = "", search: str = ""
-) -> QuerySet[Notification]:
+def outbox_list(*, status: str = "", channel: str = "", search: str = "") -> QuerySet[Notification]:
     """Every row for administrators, newest first, filtered by status, channel and text."""
     rows = Notification.objects.select_related("user").order_by("-created_at", "-id")
     if status in Status.values:

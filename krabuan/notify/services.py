@@ -271,10 +271,7 @@ def line_test_send(*, actor: Any, line_user_id: str) -> Notification:
     if not LINE_USER_ID.match(line_user_id):
         raise field_error(
             "line_user_id",
-            _(
-                "LINE user ID ไม่ถูกต้อง: ต้องขึ้นต้นด้วย U ตามด้วยเลขฐานสิบหก 32 ตัว (0-9, a-f) "
-                "รวม 33 ตัวอักษร"
-            ),
+            _("LINE user ID ไม่ถูกต้อง: ต้องขึ้นต้นด้วย U ตามด้วยเลขฐานสิบหก 32 ตัว (0-9, a-f) รวม 33 ตัวอักษร"),
         )
     with transaction.atomic():
         row = Notification.objects.create(
