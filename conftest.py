@@ -28,24 +28,24 @@ def admin_user(db):
 
 @pytest.fixture
 def director(db):
-    return _user_with(Role.DIRECTOR, username="dir")
+    return _user_with(Role.DIRECTOR, username="t-director")
 
 
 @pytest.fixture
 def group_head(db):
-    return _user_with(Role.GROUP_HEAD, username="head")
+    return _user_with(Role.GROUP_HEAD, username="t-head")
 
 
 @pytest.fixture
 def officer(db):
-    return _user_with(Role.OFFICER, username="officer")
+    return _user_with(Role.OFFICER, username="t-officer")
 
 
 @pytest.fixture
 def auditor(db):
-    return _user_with(Role.AUDITOR, username="auditor")
+    return _user_with(Role.AUDITOR, username="t-auditor")
 
 
 @pytest.fixture
 def requester(db):
-    return _user_with(Role.REQUESTER, username="requester")
+    return _user_with(Role.REQUESTER, username="t-requester")

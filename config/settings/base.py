@@ -164,6 +164,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "krabuan.workflow.models.CaseStatus",
+        "StepStatusEnum": "krabuan.workflow.models.StepStatus",
+        "ProcessKindEnum": "krabuan.manual.models.ProcessKind",
+    },
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
