@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import statistics
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from krabuan.core.errors import NotFound
 from krabuan.core.thai import to_arabic_digits
@@ -24,7 +26,11 @@ from krabuan.workflow.models import (
 from krabuan.workflow.permissions import can_see_all_cases
 
 DEFAULT_TARGET_PCT = Decimal(90)
-_PERCENT = re.compile(r"ร้อยละ\s*(\d+(?:\.\d+)?)")
+_PERCENT = re.compile(r"ร้อยละ\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*(?:%|เปอร์เซ็นต์)")
+# The standard's parts: lines and numbered items ("๑. … ๒. …", read as Arabic digits).
+_PARTS = re.compile(r"\n|(?:^|\s)(?=\d+\.\s)")
+_TIME_WORDS = re.compile(r"เวลา|กำหนด|ทันเวลา|on time", re.IGNORECASE)
+_AVAILABILITY_WORDS = re.compile(r"เสถียรภาพ|พร้อมใช้|availability|uptime", re.IGNORECASE)
 
 
 def visible_cases(*, user: Any) -> QuerySet[Case]:
@@ -125,18 +131,32 @@ def my_steps(*, user: Any, scope: str = "mine") -> QuerySet[StepInstance]:
         qs = qs.filter(Q(assignee_unit_id__in=unit_ids) | Q(assignee=user))
     else:
         qs = qs.filter(Q(assignee=user) | Q(assignee__isnull=True, assignee_unit_id__in=unit_ids))
-    return qs.order_by("due_at", "case__started_at", "id")
+    # Steps without a deadline go last on every database (SQLite puts NULLs first by default).
+    return qs.order_by(F("due_at").asc(nulls_last=True), "case__started_at", "id")
 
 
 def quality_target_pct(process: Process) -> Decimal:
-    """The manual's own on-time target ("ร้อยละ ๙๐ …" in the quality standard), else 90%."""
-    match = _PERCENT.search(to_arabic_digits(process.quality_standard or ""))
-    return Decimal(match[1]) if match else DEFAULT_TARGET_PCT
+    """The manual's own on-time target ("ร้อยละ ๙๐ …" in the quality standard), else 90%.
+
+    A percentage in a part of the standard that talks about time wins; a percentage about the
+    availability of a system ("…มีเสถียรภาพ…ไม่น้อยกว่าร้อยละ ๙๕") is not an on-time target."""
+    timed: list[Decimal] = []
+    plain: list[Decimal] = []
+    for part in _PARTS.split(to_arabic_digits(process.quality_standard or "")):
+        match = _PERCENT.search(part)
+        if match is None or _AVAILABILITY_WORDS.search(part):
+            continue
+        value = Decimal(match[1] or match[2])
+        if 0 < value <= 100:
+            (timed if _TIME_WORDS.search(part) else plain).append(value)
+    if timed or plain:
+        return (timed or plain)[0]
+    return DEFAULT_TARGET_PCT
 
 
 def _measured_steps(process: Process, fiscal_year: int) -> QuerySet[StepInstance]:
     # The same process across manual versions shares its code; cases count in the fiscal year
-    # they started in.
+    # they started in. Skipped and cancelled steps and steps without a deadline are not measured.
     return StepInstance.objects.filter(
         case__process__code=process.code,
         case__process__manual__unit_id=process.manual.unit_id,
@@ -145,13 +165,24 @@ def _measured_steps(process: Process, fiscal_year: int) -> QuerySet[StepInstance
     ).exclude(status__in=[StepStatus.SKIPPED, StepStatus.CANCELLED])
 
 
+def open_late_filter(*, now: dt.datetime | None = None) -> Q:
+    """Open steps already late: marked breached by the sweep, or past due before it runs."""
+    return Q(status__in=OPEN_STEP_STATUSES) & (
+        Q(breached=True) | Q(due_at__lt=now or timezone.now())
+    )
+
+
 def process_kpi(*, process: Process, fiscal_year: int) -> dict[str, Any]:
-    """Steps done within the set time: one aggregate over step rows with a deadline."""
+    """Steps done within the set time: one aggregate over step rows with a deadline.
+
+    on_time_pct = steps completed on time / steps completed (the manual's "ร้อยละของขั้นตอนที่
+    แล้วเสร็จภายในระยะเวลาที่กำหนด"); open steps already past their deadline are counted apart in
+    steps_late_open (breached, or past due before the sweep marks them) so they stay visible."""
     totals = _measured_steps(process, fiscal_year).aggregate(
         steps_total=Count("id"),
         steps_completed=Count("id", filter=Q(status=StepStatus.DONE)),
         steps_on_time=Count("id", filter=Q(status=StepStatus.DONE, on_time=True)),
-        steps_late_open=Count("id", filter=Q(breached=True) & ~Q(status=StepStatus.DONE)),
+        steps_late_open=Count("id", filter=open_late_filter()),
     )
     completed = totals["steps_completed"]
     pct = (
@@ -171,11 +202,20 @@ def process_kpi(*, process: Process, fiscal_year: int) -> dict[str, Any]:
 
 
 def step_duration_review(*, process: Process, fiscal_year: int) -> list[dict[str, Any]]:
-    """Per step: median planned vs actual (working) duration of completed instances; steps
-    whose actual median exceeds the planned one are the input for next year's revision."""
+    """Per step order: median planned vs actual duration (seconds from start to completion,
+    minus time paused) of completed instances; a step whose actual median exceeds the planned
+    one is the input for next year's revision. Steps without a deadline are listed with no plan
+    (their actual durations help set one)."""
     rows = (
-        _measured_steps(process, fiscal_year)
-        .filter(status=StepStatus.DONE, started_at__isnull=False, completed_at__isnull=False)
+        StepInstance.objects.filter(
+            case__process__code=process.code,
+            case__process__manual__unit_id=process.manual.unit_id,
+            case__fiscal_year=fiscal_year,
+            status=StepStatus.DONE,
+            started_at__isnull=False,
+            completed_at__isnull=False,
+        )
+        .order_by("order", "id")
         .values_list(
             "order",
             "step__activity",
@@ -202,8 +242,9 @@ def step_duration_review(*, process: Process, fiscal_year: int) -> list[dict[str
         )
         if planned is not None:
             entry["planned"].append(planned)
+        assert completed is not None and started is not None  # filtered above
         entry["actual"].append((completed - started).total_seconds() - (paused or 0))
-        entry["late"] += 0 if on_time else 1
+        entry["late"] += 1 if on_time is False else 0
     result = []
     for order in sorted(by_order):
         e = by_order[order]
