@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -70,6 +71,12 @@ def normalize_text(text: str | None) -> str:
     """NFC, no invisible characters, Thai marks in canonical order, single spaces per line."""
     if not text:
         return ""
+    return _normalize(text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _normalize(text: str) -> str:
+    # Pure and called for every stored text (imports, fixtures): worth remembering.
     text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
     text = _thai_normalize(text)

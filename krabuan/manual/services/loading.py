@@ -114,8 +114,9 @@ def _process_create(
             )
         )
     ValueChainStage.objects.bulk_create(stages)
-    for order, s in enumerate(data.get("steps", []), start=1):
-        step = Step.objects.create(
+    raw_steps = data.get("steps", [])
+    steps = Step.objects.bulk_create(
+        Step(
             process=process,
             order=order,
             label=_text(s.get("label")),
@@ -132,13 +133,20 @@ def _process_create(
             ],
             **step_duration_fields(s.get("duration") or ""),
         )
-        linked = [units[c] for c in s.get("unit_codes", []) if c in units]
-        if linked:
-            step.related_units.set(linked)
-        StepControl.objects.bulk_create(
-            StepControl(step=step, kind=c["kind"], text=_text(c["text"]), sort_order=i)
-            for i, c in enumerate(s.get("controls", []))
-        )
+        for order, s in enumerate(raw_steps, start=1)
+    )
+    Through = Step.related_units.through
+    Through.objects.bulk_create(
+        Through(step_id=step.pk, unit_id=units[code].pk)
+        for step, s in zip(steps, raw_steps, strict=True)
+        for code in dict.fromkeys(s.get("unit_codes", []))
+        if code in units
+    )
+    StepControl.objects.bulk_create(
+        StepControl(step=step, kind=c["kind"], text=_text(c["text"]), sort_order=i)
+        for step, s in zip(steps, raw_steps, strict=True)
+        for i, c in enumerate(s.get("controls", []))
+    )
     Owner.objects.bulk_create(
         Owner(
             process=process,

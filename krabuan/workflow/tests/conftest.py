@@ -16,7 +16,9 @@ def fy2567(demo_org):
 def worker(fy2567):
     """An officer of the ICT Center's network group."""
     user = UserFactory(username="worker")
-    Membership.objects.create(user=user, unit=Unit.objects.get(code="ict-network"), role=Role.OFFICER)
+    Membership.objects.create(
+        user=user, unit=Unit.objects.get(code="ict-network"), role=Role.OFFICER
+    )
     return user
 
 
