@@ -417,9 +417,10 @@ def control_confirm(
     actor: Any,
     note: str = "",
     evidence: Any = None,
+    confirmed_at: dt.datetime | None = None,
 ) -> ControlConfirmation:
     """Confirm one control point of an open step (who, when, note, optional evidence file);
-    each control point once per step instance."""
+    each control point once per step instance. `confirmed_at` back-dates, for allowed roles."""
     _require_worker(actor)
     instance = _lock(instance)
     _require_open(instance)
@@ -428,11 +429,12 @@ def control_confirm(
     already = Conflict("ยืนยันจุดควบคุมนี้แล้ว", code="control_already_confirmed")
     if ControlConfirmation.objects.filter(step_instance=instance, control=control).exists():
         raise already
+    at = _when(confirmed_at, actor=actor, field="confirmed_at")
     confirmation = ControlConfirmation(
         step_instance=instance,
         control=control,
         confirmed_by=actor,
-        confirmed_at=_now(),
+        confirmed_at=at,
         note=normalize_text(note),
     )
     if evidence is not None:
