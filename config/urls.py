@@ -19,6 +19,7 @@ api_v1 = [
     path("calendar/", include("krabuan.org.api.urls")),
     path("", include("krabuan.manual.api.urls")),
     path("", include("krabuan.workflow.api.urls")),
+    path("", include("krabuan.kpi.api.urls")),
 ]
 
 urlpatterns = [
@@ -50,6 +51,7 @@ urlpatterns = [
     path("notifications/", include("krabuan.notify.urls")),
     path("work/", include("krabuan.workflow.urls")),
     path("schedules/", include("krabuan.workflow.schedule_urls")),
+    path("kpi/", include("krabuan.kpi.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "krabuan.notify",
     "krabuan.manual",
     "krabuan.workflow",
+    "krabuan.kpi",
 ]
 
 MIDDLEWARE = [
