@@ -8,5 +8,7 @@ UV=scripts/uv.sh
 "$UV" run krabuan collectstatic --noinput -v0
 "$UV" run krabuan load_demo_org
 "$UV" run krabuan load_manual --year 2567
+"$UV" run krabuan load_agreement --year 2566
 "$UV" run krabuan load_demo_schedules
+"$UV" run krabuan load_demo_cases
 "$UV" run krabuan ensure_admin

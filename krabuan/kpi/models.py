@@ -89,7 +89,8 @@ class KpiKind(models.TextChoices):
 
 class Kpi(TimeStampedModel):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="kpis")
-    group = models.ForeignKey(AssessmentGroup, on_delete=models.PROTECT, related_name="kpis")
+    # RESTRICT, not PROTECT: deleting an agreement cascades to both its groups and its KPIs.
+    group = models.ForeignKey(AssessmentGroup, on_delete=models.RESTRICT, related_name="kpis")
     number = models.PositiveIntegerField(_("ตัวชี้วัดที่"))
     name = models.CharField(_("ชื่อตัวชี้วัด"), max_length=500)
     weight = models.DecimalField(_("น้ำหนัก (ร้อยละ)"), max_digits=6, decimal_places=2)
