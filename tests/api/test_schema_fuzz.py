@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.specs.openapi.checks import ignored_auth
 
+from krabuan.kpi.services.loading import agreement_fixture_load, fixture_path
 from krabuan.manual.services.loading import FIXTURES_DIR, manual_fixture_load
 from krabuan.org.services.demo import demo_org_load
 from krabuan.org.tests.factories import UserFactory
@@ -23,6 +24,7 @@ from krabuan.org.tests.factories import UserFactory
 def api_schema(db):
     demo_org_load()
     manual_fixture_load(directory=FIXTURES_DIR / "fy2567")
+    agreement_fixture_load(path=fixture_path(2566))
     raw = Client().get("/api/schema/?format=json").json()
     # Like Django's test client: keep the test's connection (and its transaction) open across
     # the WSGI requests schemathesis makes, instead of closing it at the end of each request.
