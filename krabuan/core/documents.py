@@ -5,6 +5,9 @@ Word shows Thai in the complex-script slot of a run: the font, size and bold mus
 w:cs/w:szCs/w:bCs too, and the language marked th-TH, or Word falls back to its default font.
 Official documents are written with Thai digits; page numbers are Word fields formatted as
 THAIARABIC (Word fills them in when it opens the file).
+
+Word rejects a file whose property elements are out of the schema's order, so every child made
+here is inserted before the first of its successors present rather than appended.
 """
 
 from __future__ import annotations
@@ -22,7 +25,9 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.section import Section
 from docx.shared import Cm, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -46,8 +51,7 @@ LANDSCAPE_MARGIN_CM = 1.5
 # Characters XML 1.0 forbids (pasted vertical tabs, form feeds): every writer here rejects them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-# Successors of each run property in the schema's order; Word rejects a file whose property
-# elements are out of order, so each new child goes before the first successor present.
+# The successors, in the schema's order, of each element made here.
 _AFTER_SZ_CS = (
     "w:highlight",
     "w:u",
@@ -85,8 +89,36 @@ _AFTER_SHD = (
     "w:tcFitText",
     "w:vAlign",
     "w:hideMark",
+    "w:headers",
+    "w:cellIns",
+    "w:cellDel",
+    "w:cellMerge",
+    "w:tcPrChange",
 )
 _AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
+_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:compat",
+    "w:docVars",
+    "w:rsids",
+    "m:mathPr",
+    "w:attachedSchema",
+    "w:themeFontLang",
+    "w:clrSchemeMapping",
+    "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures",
+    "w:forceUpgrade",
+    "w:captions",
+    "w:readModeInkLockDown",
+    "w:smartTagType",
+    "sl:schemaLibrary",
+    "w:shapeDefaults",
+    "w:doNotEmbedSmartTags",
+    "w:decimalSymbol",
+    "w:listSeparator",
+)
 
 
 def printable(value: Any) -> str:
@@ -105,6 +137,7 @@ def thai_text(value: Any) -> str:
 
 
 def _child(parent: Any, tag: str, successors: Sequence[str]) -> Any:
+    """The parent's `tag` child, created in schema order when missing."""
     node = parent.find(qn(tag))
     if node is None:
         node = OxmlElement(tag)
@@ -132,8 +165,21 @@ def thai_run_properties(rpr: Any, *, size_pt: float | None = None, bold: bool = 
     lang.set(qn("w:bidi"), "th-TH")
 
 
-def _page_number_field(paragraph: Paragraph) -> None:
-    """A PAGE field shown in Thai digits (begin, instruction, separate, end)."""
+def docx_style(style: ParagraphStyle, *, size_pt: float, bold: bool = False) -> None:
+    """Black upright Thai text at `size_pt`, single-spaced; bold styles (the headings) get a
+    little space before and after."""
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    style.font.italic = False
+    thai_run_properties(style.element.get_or_add_rPr(), size_pt=size_pt, bold=bold)
+    fmt = style.paragraph_format
+    fmt.space_before = Pt(6 if bold else 0)
+    fmt.space_after = Pt(3 if bold else 0)
+    fmt.line_spacing = 1.0
+
+
+def docx_field(paragraph: Paragraph, instruction: str, *, placeholder: str = "") -> None:
+    """A complex Word field (begin, instruction, separate, end); `placeholder` shows until Word
+    updates the field."""
 
     def field_char(kind: str) -> Any:
         element = OxmlElement("w:fldChar")
@@ -141,12 +187,44 @@ def _page_number_field(paragraph: Paragraph) -> None:
         return element
 
     paragraph.add_run()._r.append(field_char("begin"))
-    instruction = OxmlElement("w:instrText")
-    instruction.set(qn("xml:space"), "preserve")
-    instruction.text = " PAGE \\* THAIARABIC "
-    paragraph.add_run()._r.append(instruction)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    paragraph.add_run()._r.append(instr)
     paragraph.add_run()._r.append(field_char("separate"))
+    if placeholder:
+        paragraph.add_run(placeholder)
     paragraph.add_run()._r.append(field_char("end"))
+
+
+def docx_update_fields(doc: DocumentObject) -> None:
+    """Ask Word to update every field when it opens the file (page references in a written
+    table of contents; Word updates page numbers in footers by itself)."""
+    settings_element = doc.settings.element
+    _child(settings_element, "w:updateFields", _AFTER_UPDATE_FIELDS).set(qn("w:val"), "true")
+
+
+def docx_page_setup(section: Section, *, landscape: bool = False) -> None:
+    """A4 with the official margins (portrait) or 1.5 cm all round (landscape, for wide
+    tables), and a footer of its own with the page number centred in Thai digits."""
+    width, height = Cm(A4_CM[0]), Cm(A4_CM[1])
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = height, width
+        margins = (LANDSCAPE_MARGIN_CM,) * 4
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = width, height
+        margins = PORTRAIT_MARGINS_CM
+    section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = (
+        Cm(m) for m in margins
+    )
+    _child(section._sectPr, "w:pgNumType", _AFTER_PG_NUM_TYPE).set(qn("w:fmt"), "thaiNumbers")
+    # A section added later shares the previous footer until it has its own.
+    section.footer.is_linked_to_previous = False
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    docx_field(footer, "PAGE \\* THAIARABIC")
 
 
 def docx_document(*, title: str, landscape: bool = False) -> DocumentObject:
@@ -165,30 +243,8 @@ def docx_document(*, title: str, landscape: bool = False) -> DocumentObject:
         ("Heading 3", 16, True),
         ("Title", 20, True),
     ):
-        style = doc.styles[name]
-        style.font.color.rgb = RGBColor(0, 0, 0)  # type: ignore[union-attr]
-        style.font.italic = False  # type: ignore[union-attr]
-        thai_run_properties(style.element.get_or_add_rPr(), size_pt=size, bold=bold)
-        fmt = style.paragraph_format  # type: ignore[union-attr]
-        fmt.space_before = Pt(6 if bold else 0)
-        fmt.space_after = Pt(3 if bold else 0)
-        fmt.line_spacing = 1.0
-    section = doc.sections[0]
-    width, height = Cm(A4_CM[0]), Cm(A4_CM[1])
-    if landscape:
-        section.orientation = WD_ORIENT.LANDSCAPE
-        section.page_width, section.page_height = height, width
-        margins = (LANDSCAPE_MARGIN_CM,) * 4
-    else:
-        section.page_width, section.page_height = width, height
-        margins = PORTRAIT_MARGINS_CM
-    section.top_margin, section.right_margin, section.bottom_margin, section.left_margin = (
-        Cm(m) for m in margins
-    )
-    _child(section._sectPr, "w:pgNumType", _AFTER_PG_NUM_TYPE).set(qn("w:fmt"), "thaiNumbers")
-    footer = section.footer.paragraphs[0]
-    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_number_field(footer)
+        docx_style(doc.styles[name], size_pt=size, bold=bold)
+    docx_page_setup(doc.sections[0], landscape=landscape)
     return doc
 
 
@@ -225,19 +281,31 @@ def docx_cell(
     bold: bool = False,
     align: WD_ALIGN_PARAGRAPH | None = None,
     size_pt: float = TABLE_PT,
+    style_id: str | None = None,
 ) -> None:
-    """Write text into a cell, one paragraph per line, in the table size."""
+    """Write text into a cell, one paragraph per line, in the table size. With `style_id`
+    each paragraph takes that paragraph style, which carries the size and spacing, so runs
+    are formatted only when bold and an empty line has no run."""
     items = [lines] if isinstance(lines, str) else list(lines)
     for i, line in enumerate(items or [""]):
         paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(0)
-        run = paragraph.add_run(printable(line))
-        thai_run_properties(run._r.get_or_add_rPr(), size_pt=size_pt, bold=bold)
+        if style_id is None:
+            paragraph.paragraph_format.space_after = Pt(0)
+            run = paragraph.add_run(printable(line))
+            thai_run_properties(run._r.get_or_add_rPr(), size_pt=size_pt, bold=bold)
+        else:
+            # Set by id: python-docx's lookup by name scans every style, slow in long tables.
+            paragraph._p.style = style_id
+            if line:
+                run = paragraph.add_run(printable(line))
+                if bold:
+                    thai_run_properties(run._r.get_or_add_rPr(), bold=True)
         if align is not None:
             paragraph.alignment = align
 
 
 def docx_shade(cell: _Cell, fill: str = HEADER_FILL) -> None:
+    """A solid background colour for the cell."""
     shd = _child(cell._tc.get_or_add_tcPr(), "w:shd", _AFTER_SHD)
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
@@ -278,13 +346,15 @@ def docx_row(
     bold: bool = False,
     centre: Sequence[int] = (),
     fill: str | None = None,
+    style_id: str | None = None,
 ) -> list[_Cell]:
-    """Append a row; `centre` lists the columns whose text is centred."""
+    """Append a row; `centre` lists the columns whose text is centred (`style_id`: as in
+    docx_cell)."""
     cells = table.add_row().cells
     for index, (cell, value, width) in enumerate(zip(cells, values, widths_cm, strict=False)):
         cell.width = Cm(width)
         align = WD_ALIGN_PARAGRAPH.CENTER if index in centre else None
-        docx_cell(cell, value, bold=bold, align=align)
+        docx_cell(cell, value, bold=bold, align=align, style_id=style_id)
         if fill:
             docx_shade(cell, fill)
     return list(cells)
@@ -347,7 +417,8 @@ tr.total td { font-weight: bold; }
 
 
 def pdf_from_html(html: str) -> bytes:
-    """Lay out an HTML document (which includes PRINT_CSS) as PDF with WeasyPrint."""
+    """Lay out a self-contained HTML document (styles inline, nothing remote) as PDF with
+    WeasyPrint."""
     from weasyprint import HTML  # heavy import, only when a PDF is asked for
 
     # base_url keeps relative URLs inside the project; the templates reference nothing remote.

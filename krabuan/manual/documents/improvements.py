@@ -6,14 +6,14 @@ with the ImprovementEntry fields will do.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from krabuan.core import documents as d
 from krabuan.manual.documents import docx as word
 from krabuan.manual.documents import form as f
 from krabuan.manual.documents.text import thai
@@ -31,12 +31,9 @@ def _heading(manual: Manual) -> tuple[str, str]:
 def improvements_docx(*, manual: Manual, entries: Iterable[Any]) -> bytes:
     """The summary table in the form's layout, A4 landscape, TH Sarabun New."""
     title, unit_name = _heading(manual)
-    doc = word.new_document(title=title)
-    word.landscape_section(doc, first=True)
+    doc = word.new_document(title=title, landscape=True)
     word.write_improvements(doc, title=title, unit_name=unit_name, rows=f.improvement_rows(entries))
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return d.docx_bytes(doc)
 
 
 def improvements_xlsx(*, manual: Manual, entries: Iterable[Any]) -> bytes:
@@ -48,11 +45,7 @@ def improvements_xlsx(*, manual: Manual, entries: Iterable[Any]) -> bytes:
     ws = wb.active
     assert ws is not None
     ws.title = SHEET_TITLE
-    font = Font(name=word.FONT, size=14)
-    bold = Font(name=word.FONT, size=14, bold=True)
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    fill = PatternFill("solid", fgColor=word.HEADER_FILL)
+    font = Font(name=d.XLSX_FONT, size=14)
     wrap = Alignment(wrap_text=True, vertical="top")
     centre = Alignment(wrap_text=True, horizontal="center", vertical="center")
     last_col = get_column_letter(len(XLSX_WIDTHS))
@@ -60,7 +53,7 @@ def improvements_xlsx(*, manual: Manual, entries: Iterable[Any]) -> bytes:
     for row, text in ((1, title), (2, f"สำนัก/กอง {unit_name}")):
         ws.merge_cells(f"A{row}:{last_col}{row}")
         cell = ws.cell(row=row, column=1, value=text)
-        cell.font, cell.alignment = Font(name=word.FONT, size=16, bold=True), centre
+        cell.font, cell.alignment = Font(name=d.XLSX_FONT, size=16, bold=True), centre
 
     header_top = [
         f.IMPROVEMENT_HEADERS[0],
@@ -72,10 +65,9 @@ def improvements_xlsx(*, manual: Manual, entries: Iterable[Any]) -> bytes:
         f.IMPROVEMENT_HEADERS[3],
     ]
     header_sub = ["", *f.IMPROVEMENT_FLAG_HEADERS, "", ""]
-    for offset, values in ((4, header_top), (5, header_sub)):
-        for col, value in enumerate(values, start=1):
-            cell = ws.cell(row=offset, column=col, value=value or None)
-            cell.font, cell.alignment, cell.border, cell.fill = bold, centre, border, fill
+    d.xlsx_header(ws, 4, header_top)
+    d.xlsx_header(ws, 5, header_sub)
+    # Merging empties the blank cells the two header rows leave under and beside the groups.
     for col in (1, 6, 7):
         letter = get_column_letter(col)
         ws.merge_cells(f"{letter}4:{letter}5")
@@ -89,14 +81,16 @@ def improvements_xlsx(*, manual: Manual, entries: Iterable[Any]) -> bytes:
             "\n".join(item.explanation),
             item.unit,
         ]
+        # Written as they are (not d.xlsx_row): its formula guard would turn the "-" flags
+        # into "'-".
         for col, value in enumerate(values, start=1):
             cell = ws.cell(row=r, column=col, value=value)
-            cell.font, cell.border = font, border
+            cell.font, cell.border = font, d.XLSX_BORDER
             cell.alignment = centre if 2 <= col <= 5 else wrap
         r += 1
     r += 1
     for note in f.IMPROVEMENT_NOTES:
-        ws.cell(row=r, column=1, value=note).font = Font(name=word.FONT, size=12)
+        ws.cell(row=r, column=1, value=note).font = Font(name=d.XLSX_FONT, size=12)
         r += 1
 
     for col, width in enumerate(XLSX_WIDTHS, start=1):
@@ -109,6 +103,4 @@ def improvements_xlsx(*, manual: Manual, entries: Iterable[Any]) -> bytes:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "4:5"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return d.xlsx_bytes(wb)

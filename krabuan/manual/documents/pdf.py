@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
+from krabuan.core.documents import pdf_from_html
 from krabuan.manual.documents import form as f
 from krabuan.manual.flowchart import END_LABEL, START_LABEL
 from krabuan.manual.models import ImprovementEntry, Manual, Process
@@ -34,8 +34,6 @@ LABELS = {
 
 
 def _pdf(context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # heavy import, only when a PDF is asked for
-
     html = render_to_string(
         TEMPLATE,
         {
@@ -49,9 +47,7 @@ def _pdf(context: dict[str, Any]) -> bytes:
             **context,
         },
     )
-    # base_url keeps relative URLs inside the project; the templates reference nothing remote.
-    document: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    return document
+    return pdf_from_html(html)
 
 
 def process_pdf(process: Process) -> bytes:

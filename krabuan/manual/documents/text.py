@@ -5,28 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from krabuan.core.thai import to_thai_digits
+# thai(): printable text (no characters XML 1.0 forbids, which every writer rejects) in Thai
+# digits, as official documents are written.
+from krabuan.core.documents import thai_text as thai
 
-# Characters XML 1.0 forbids (Word pastes vertical tabs and form feeds); DOCX, SVG and XLSX
-# writers reject them, so they are dropped before anything is written.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _TAGS = re.compile(r"<[^>]*>")
 _BREAKS = re.compile(r"(?i)</p>|<br\s*/?>")
 # A numbered item ("๒. ...", "3.ข้อ") after a space starts a new line; decimals ("๓.๕") and
 # years ("พ.ศ. ๒๕๖๒") do not match.
 _NUMBERED_ITEM = re.compile(r"(?<=\S)[ \t]+(?=[0-9๐-๙]{1,2}\.[ ]?[^\s0-9๐-๙.])")
-
-
-def printable(value: Any) -> str:
-    """The value as text that every document format accepts ('' for None)."""
-    if value is None:
-        return ""
-    return _XML_INVALID.sub("", str(value))
-
-
-def thai(value: Any) -> str:
-    """Printable text with Thai digits, as official documents are written."""
-    return to_thai_digits(printable(value))
 
 
 def lines(value: Any, *, split_items: bool = False) -> list[str]:
