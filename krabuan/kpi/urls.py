@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from krabuan.kpi.views import agreements, documents, kpis, results
+from krabuan.kpi.views import agreements, documents, editor, kpis, results
 
 app_name = "kpi"
 
@@ -31,4 +31,7 @@ urlpatterns = [
         kpis.evidence_download,
         name="evidence_download",
     ),
+    path("agreements/<int:agreement_id>/copy/", editor.agreement_copy, name="agreement_copy"),
+    path("kpis/<int:kpi_id>/edit/", editor.kpi_edit, name="kpi_edit"),
+    path("kpis/<int:kpi_id>/live-source/", editor.kpi_live_source, name="kpi_live_source"),
 ]

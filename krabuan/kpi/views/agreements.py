@@ -27,7 +27,7 @@ from krabuan.kpi.documents.data import (
     value_text,
 )
 from krabuan.kpi.models import Agreement, Direction, Kpi, Method, Round
-from krabuan.kpi.permissions import can_enter_results
+from krabuan.kpi.permissions import can_edit_agreement, can_enter_results
 from krabuan.kpi.scoring import agreement_score, round_key, round_label
 from krabuan.kpi.views.common import (
     ROUNDS,
@@ -331,6 +331,7 @@ def agreement_detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
         if r.kpi.method_note and (r.kpi.alternative_rule or r.kpi.best_of_rounds)
     ]
     context = {
+        "can_edit": can_edit_agreement(request.user),
         "agreement": agreement,
         "round": round,
         "round_label": round_label(round),

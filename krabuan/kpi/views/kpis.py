@@ -19,7 +19,7 @@ from krabuan.kpi.documents.data import (
     value_text,
 )
 from krabuan.kpi.models import KpiResult
-from krabuan.kpi.permissions import can_enter_results
+from krabuan.kpi.permissions import can_edit_agreement, can_enter_results
 from krabuan.kpi.scoring import kpi_score, round_key, round_label
 from krabuan.kpi.views.common import current_round, kpi_or_404, readers
 from krabuan.workflow.services.records import content_type_for
@@ -49,6 +49,7 @@ def kpi_detail(request: HttpRequest, kpi_id: int) -> HttpResponse:
     deliverables = list(kpi.deliverables.all())
     source = live_source(kpi.live_source) if kpi.live_source else None
     context = {
+        "can_edit": can_edit_agreement(request.user),
         "kpi": kpi,
         "agreement": agreement,
         "round": round,
