@@ -1,8 +1,11 @@
 """`python -m bench [name ...]`: run the benchmarks on a throwaway database, print the table and
-write it as JSON (var/bench/latest.json unless --json says otherwise).
+write it as JSON (var/bench/latest.json unless --json says otherwise); then the workflow load
+benchmark (bench/workflow_load.py: generated data, the real server under locust, the escalation
+sweep), which writes var/bench/workflow.json.
 
 Names select modules by substring: `python -m bench process docx` runs process_list,
-process_detail and manual_docx. The exit code is 1 only if a benchmark or the setup crashed;
+process_detail and manual_docx; `python -m bench workflow --cases 200000` runs only the load
+benchmark at the issue's scale. The exit code is 1 only if a benchmark or the setup crashed;
 the numbers themselves never fail the run.
 """
 
@@ -30,15 +33,22 @@ MODULES = (
     "process_detail",
     "manual_docx",
 )
+# Run last, in a process of its own: it needs a real database file (or PostgreSQL database)
+# that a server process can open, and settings of its own (bench/workflow_load.py).
+SEPARATE = ("workflow",)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    from bench import workflow_load
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=" ".join(__doc__.split("\n\n")[0].split())
+    )
     parser.add_argument(
         "names",
         nargs="*",
         metavar="name",
-        help=f"run only modules whose name contains one of these: {MODULES}",
+        help=f"run only modules whose name contains one of these: {MODULES + SEPARATE}",
     )
     parser.add_argument(
         "--json",
@@ -46,11 +56,18 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default=None,
         help="where to write the JSON report (default var/bench/latest.json)",
     )
+    workflow_options = parser.add_argument_group("workflow load benchmark")
+    workflow_load.add_arguments(workflow_options)  # type: ignore[arg-type]
     args = parser.parse_args(argv)
-    chosen = [m for m in MODULES if not args.names or any(n in m for n in args.names)]
-    if not chosen:
-        parser.error(f"no benchmark matches {args.names}; known: {', '.join(MODULES)}")
-    args.modules = chosen
+
+    def wanted(module: str) -> bool:
+        return not args.names or any(n in module for n in args.names)
+
+    args.modules = [m for m in MODULES if wanted(m)]
+    args.separate = [m for m in SEPARATE if wanted(m)]
+    if not args.modules and not args.separate:
+        known = ", ".join(MODULES + SEPARATE)
+        parser.error(f"no benchmark matches {args.names}; known: {known}")
     return args
 
 
@@ -73,8 +90,27 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _workflow(args: argparse.Namespace) -> int:
+    """The load benchmark as a child process; its table goes to this stdout."""
+    from bench import workflow_load
+
+    _say("\nrunning workflow (load benchmark) ...")
+    command = [sys.executable, "-m", "bench.workflow_load", *workflow_load.forwarded(args)]
+    return subprocess.run(command, check=False).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
+    code = _in_process(args) if args.modules else 0
+    if args.separate:
+        sys.stdout.flush()
+        if _workflow(args) != 0:
+            _say("FAILED: workflow (see above)")
+            code = 1
+    return code
+
+
+def _in_process(args: argparse.Namespace) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 
