@@ -52,8 +52,10 @@ class ProcessRow:
 
 def dashboard_years() -> list[int]:
     """Fiscal years with a manual or with cases, newest first."""
-    years = set(Manual.objects.values_list("fiscal_year", flat=True).distinct())
-    years |= set(Case.objects.values_list("fiscal_year", flat=True).distinct())
+    # order_by() clears the models' default ordering, which would otherwise leak into the
+    # DISTINCT and return one row per case instead of one per year.
+    years = set(Manual.objects.order_by().values_list("fiscal_year", flat=True).distinct())
+    years |= set(Case.objects.order_by().values_list("fiscal_year", flat=True).distinct())
     return sorted(years, reverse=True)
 
 

@@ -8,7 +8,8 @@ import statistics
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from krabuan.core.errors import NotFound
@@ -104,15 +105,29 @@ def case_list(
     if search:
         term = to_arabic_digits(search.strip())
         qs = qs.filter(Q(title__icontains=term) | Q(reference__icontains=term))
+    # Correlated subqueries, not a JOIN + GROUP BY: the database counts steps only for the rows
+    # of the page it returns, instead of grouping every matching case (200k cases → seconds).
     qs = qs.annotate(
-        late_steps=Count("steps", filter=Q(steps__breached=True)),
-        open_steps=Count("steps", filter=Q(steps__status__in=OPEN_STEP_STATUSES)),
+        late_steps=_step_count(breached=True),
+        open_steps=_step_count(status__in=OPEN_STEP_STATUSES),
     )
+    breached = Exists(StepInstance.objects.filter(case=OuterRef("pk"), breached=True))
     if late is True:
-        qs = qs.filter(late_steps__gt=0)
+        qs = qs.filter(breached)
     elif late is False:
-        qs = qs.filter(late_steps=0)
+        qs = qs.filter(~breached)
     return qs.order_by("-started_at", "-id")
+
+
+def _step_count(**filters: Any) -> Coalesce:
+    counted = (
+        StepInstance.objects.filter(case=OuterRef("pk"), **filters)
+        .order_by()
+        .values("case")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted), Value(0))
 
 
 def my_steps(*, user: Any, scope: str = "mine") -> QuerySet[StepInstance]:
