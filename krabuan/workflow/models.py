@@ -75,7 +75,15 @@ class Case(TimeStampedModel):
         ordering = ["-started_at", "-id"]
         verbose_name = _("เรื่อง")
         verbose_name_plural = _("เรื่อง")
-        indexes = [models.Index(fields=["process", "fiscal_year", "status"])]
+        indexes = [
+            models.Index(fields=["process", "fiscal_year", "status"]),
+            # The case list (newest first, as `ordering`), whole or by year or by status: the
+            # database walks one of these in order and stops after the page, so the per-row
+            # step counts are computed for the page's rows only, and the count is index-only.
+            models.Index(fields=["started_at", "id"]),
+            models.Index(fields=["fiscal_year", "started_at", "id"]),
+            models.Index(fields=["status", "started_at", "id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
@@ -174,6 +182,9 @@ class StepInstance(models.Model):
             models.Index(fields=["assignee", "status"]),
             models.Index(fields=["assignee_unit", "status"]),
             models.Index(fields=["step", "status"]),
+            # A set of cases' rows of one status (duration review, per-case counts): without it
+            # SQLite walks the (status, due_at) index through every done row of every case.
+            models.Index(fields=["case", "status"]),
         ]
 
     def __str__(self) -> str:

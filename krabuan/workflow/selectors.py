@@ -8,13 +8,28 @@ import statistics
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from krabuan.core.errors import NotFound
 from krabuan.core.thai import to_arabic_digits
-from krabuan.manual.models import Process
+from krabuan.manual.models import Process, Step
 from krabuan.org.models import Role
 from krabuan.org.permissions import user_roles
 from krabuan.workflow.models import (
@@ -130,24 +145,60 @@ def _step_count(**filters: Any) -> Coalesce:
     return Coalesce(Subquery(counted), Value(0))
 
 
-def my_steps(*, user: Any, scope: str = "mine") -> QuerySet[StepInstance]:
-    """Open steps by deadline: mine (assigned to me, or to my units and unassigned); a group
-    head's scope "group" adds the whole group; a director's (or admin's) "all" adds everything."""
-    if not getattr(user, "is_authenticated", False):
-        return StepInstance.objects.none()
-    qs = StepInstance.objects.filter(status__in=OPEN_STEP_STATUSES).select_related(
-        "case", "case__process", "step", "assignee", "assignee_unit"
-    )
+def my_steps_scope(*, user: Any, scope: str = "mine") -> Q:
+    """Which open steps a scope covers: mine (assigned to me, or to my units and unassigned); a
+    group head's scope "group" adds the whole group; a director's (or admin's) "all" adds
+    everything. A scope the user may not have falls back to "mine"."""
     roles = user_roles(user)
     unit_ids = list(user.memberships.values_list("unit_id", flat=True))
     if scope == "all" and roles & {Role.DIRECTOR, Role.ADMIN}:
-        pass
-    elif scope == "group" and roles & {Role.GROUP_HEAD, Role.DIRECTOR, Role.ADMIN}:
-        qs = qs.filter(Q(assignee_unit_id__in=unit_ids) | Q(assignee=user))
-    else:
-        qs = qs.filter(Q(assignee=user) | Q(assignee__isnull=True, assignee_unit_id__in=unit_ids))
+        return Q()
+    if scope == "group" and roles & {Role.GROUP_HEAD, Role.DIRECTOR, Role.ADMIN}:
+        return Q(assignee_unit_id__in=unit_ids) | Q(assignee=user)
+    return Q(assignee=user) | Q(assignee__isnull=True, assignee_unit_id__in=unit_ids)
+
+
+def my_steps(*, user: Any, scope: str = "mine") -> QuerySet[StepInstance]:
+    """Open steps of a scope (`my_steps_scope`) by deadline."""
+    if not getattr(user, "is_authenticated", False):
+        return StepInstance.objects.none()
+    qs = (
+        StepInstance.objects.filter(status__in=OPEN_STEP_STATUSES)
+        .filter(my_steps_scope(user=user, scope=scope))
+        .select_related("case", "case__process", "step", "assignee", "assignee_unit")
+    )
     # Steps without a deadline go last on every database (SQLite puts NULLs first by default).
     return qs.order_by(F("due_at").asc(nulls_last=True), "case__started_at", "id")
+
+
+def my_steps_counts(*, user: Any, scopes: list[str], by: Any) -> dict[str, dict[Any, int]]:
+    """Per scope, how many open steps it has for each value of the expression `by` (e.g. the
+    urgency), in one grouped pass over the open steps of the widest scope."""
+    counts: dict[str, dict[Any, int]] = {scope: {} for scope in scopes}
+    if not getattr(user, "is_authenticated", False) or not scopes:
+        return counts
+    filters = {scope: my_steps_scope(user=user, scope=scope) for scope in scopes}
+    widest = Q()
+    if all(filters.values()):  # an empty Q is the scope "all": no filter at all
+        for q in filters.values():
+            widest |= q
+    grouped: Any = (
+        StepInstance.objects.filter(status__in=OPEN_STEP_STATUSES)
+        .filter(widest)
+        .annotate(group=by)
+        .values("group")
+        .annotate(
+            **{
+                f"n_{scope}": Count("id", filter=q) if q else Count("id")
+                for scope, q in filters.items()
+            }
+        )
+        .order_by()
+    )
+    for row in grouped:
+        for scope in scopes:
+            counts[scope][row["group"]] = row[f"n_{scope}"]
+    return counts
 
 
 def quality_target_pct(process: Process) -> Decimal:
@@ -172,12 +223,13 @@ def quality_target_pct(process: Process) -> Decimal:
 def _measured_steps(process: Process, fiscal_year: int) -> QuerySet[StepInstance]:
     # The same process across manual versions shares its code; cases count in the fiscal year
     # they started in. Skipped and cancelled steps and steps without a deadline are not measured.
-    return StepInstance.objects.filter(
-        case__process__code=process.code,
-        case__process__manual__unit_id=process.manual.unit_id,
-        case__fiscal_year=fiscal_year,
-        due_at__isnull=False,
-    ).exclude(status__in=[StepStatus.SKIPPED, StepStatus.CANCELLED])
+    return (
+        StepInstance.objects.filter(
+            case_id__in=_case_ids_of(process, fiscal_year), due_at__isnull=False
+        )
+        .exclude(status__in=[StepStatus.SKIPPED, StepStatus.CANCELLED])
+        .order_by()
+    )
 
 
 def open_late_filter(*, now: dt.datetime | None = None) -> Q:
@@ -216,62 +268,141 @@ def process_kpi(*, process: Process, fiscal_year: int) -> dict[str, Any]:
     }
 
 
+class ElapsedSeconds(Func):
+    """Seconds from `start` to `end` as a float, in SQL on both databases."""
+
+    output_field = FloatField()
+    template = "CAST(EXTRACT(EPOCH FROM (%(expressions)s)) AS double precision)"
+    arg_joiner = " - "
+
+    def __init__(self, end: Any, start: Any) -> None:
+        super().__init__(end, start)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        # SQLite keeps time in whole milliseconds internally, so round to them: 7200.0 stays
+        # 7200.0 instead of 7199.99999997.
+        return self.as_sql(
+            compiler,
+            connection,
+            template="ROUND((julianday(%(expressions)s)) * 86400.0, 3)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def _case_ids_of(process: Process, fiscal_year: int) -> QuerySet[Case, Any]:
+    # Ids of the process's cases of the year (all manual versions of the code), through the
+    # (process, fiscal_year, status) index; step rows are then reached through their case_id
+    # index instead of a scan of every done step joined to its case.
+    versions = Process.objects.filter(
+        code=process.code, manual__unit_id=process.manual.unit_id
+    ).values("pk")
+    return (
+        Case.objects.filter(process_id__in=versions, fiscal_year=fiscal_year)
+        .order_by()
+        .values("pk")
+    )
+
+
+def _middle(n: int) -> tuple[int, ...]:
+    # 1-based positions of the middle row(s) of n sorted values.
+    return (n + 1) // 2, (n + 2) // 2
+
+
+def _medians(
+    rows: QuerySet[StepInstance], values: dict[str, Any], counts: dict[str, dict[int, int]]
+) -> dict[str, dict[int, float]]:
+    """Per value and step order, the median over the rows where the value is not NULL
+    (`counts` has how many there are): the rows are numbered by each value within their order
+    (ROW_NUMBER, NULLs last, on both databases) and only the middle row (odd count) or two
+    middle rows (even count) of each order leave the database, whatever the volume."""
+    windows = {
+        f"{name}_no": Window(
+            RowNumber(), partition_by=[F("order")], order_by=F(name).asc(nulls_last=True)
+        )
+        for name in values
+    }
+    middle = Q()
+    for name, by_order in counts.items():
+        for order, n in by_order.items():
+            if n:
+                middle |= Q(order=order, **{f"{name}_no__in": sorted(set(_middle(n)))})
+    picked: dict[str, dict[int, list[float]]] = {name: {} for name in values}
+    if not middle:
+        return {name: {} for name in values}
+    for row in (
+        rows.annotate(**values)
+        .annotate(**windows)
+        .filter(middle)
+        .values("order", *values, *windows)
+    ):
+        order = row["order"]
+        for name in values:
+            n = counts[name].get(order, 0)
+            if n and row[f"{name}_no"] in _middle(n):
+                picked[name].setdefault(order, []).append(row[name])
+    return {
+        name: {order: statistics.mean(v) for order, v in by.items()} for name, by in picked.items()
+    }
+
+
 def step_duration_review(*, process: Process, fiscal_year: int) -> list[dict[str, Any]]:
     """Per step order: median planned vs actual duration (seconds from start to completion,
     minus time paused) of completed instances; a step whose actual median exceeds the planned
     one is the input for next year's revision. Steps without a deadline are listed with no plan
-    (their actual durations help set one)."""
-    rows = (
-        StepInstance.objects.filter(
-            case__process__code=process.code,
-            case__process__manual__unit_id=process.manual.unit_id,
-            case__fiscal_year=fiscal_year,
-            status=StepStatus.DONE,
-            started_at__isnull=False,
-            completed_at__isnull=False,
+    (their actual durations help set one).
+
+    Counts and medians come from SQL, exact on SQLite and PostgreSQL alike (percentile_cont has
+    no SQLite counterpart, and an approximate median would move the "exceeds plan" line): one
+    grouped count per order, then ROW_NUMBER within each order keeps the middle rows only. On
+    SQLite actual durations are exact to the millisecond. Activity and duration text are those
+    of the newest step version the rows ran on."""
+    rows = StepInstance.objects.filter(
+        case_id__in=_case_ids_of(process, fiscal_year),
+        status=StepStatus.DONE,
+        started_at__isnull=False,
+        completed_at__isnull=False,
+    ).order_by()
+    totals = {
+        t["order"]: t
+        for t in rows.values("order").annotate(
+            count=Count("id"),
+            late=Count("id", filter=Q(on_time=False)),
+            planned_count=Count("planned_seconds"),
+            last_step=Max("step_id"),
         )
-        .order_by("order", "id")
-        .values_list(
-            "order",
-            "step__activity",
-            "step__duration_text",
-            "planned_seconds",
-            "started_at",
-            "completed_at",
-            "paused_seconds",
-            "on_time",
-        )
+    }
+    if not totals:
+        return []
+    seconds = ElapsedSeconds(F("completed_at"), F("started_at")) - Coalesce(
+        F("paused_seconds"), Value(0), output_field=FloatField()
     )
-    by_order: dict[int, dict[str, Any]] = {}
-    for order, activity, text, planned, started, completed, paused, on_time in rows:
-        entry = by_order.setdefault(
-            order,
-            {
-                "order": order,
-                "activity": activity,
-                "duration_text": text,
-                "planned": [],
-                "actual": [],
-                "late": 0,
-            },
-        )
-        if planned is not None:
-            entry["planned"].append(planned)
-        assert completed is not None and started is not None  # filtered above
-        entry["actual"].append((completed - started).total_seconds() - (paused or 0))
-        entry["late"] += 1 if on_time is False else 0
+    medians = _medians(
+        rows,
+        {
+            "planned": ExpressionWrapper(F("planned_seconds"), FloatField()),
+            "actual": ExpressionWrapper(seconds, FloatField()),
+        },
+        {
+            "planned": {order: t["planned_count"] for order, t in totals.items()},
+            "actual": {order: t["count"] for order, t in totals.items()},
+        },
+    )
+    planned, actual = medians["planned"], medians["actual"]
+    steps = Step.objects.order_by().in_bulk([t["last_step"] for t in totals.values()])
     result = []
-    for order in sorted(by_order):
-        e = by_order[order]
-        planned_median = statistics.median(e["planned"]) if e["planned"] else None
-        actual_median = statistics.median(e["actual"]) if e["actual"] else None
+    for order in sorted(totals):
+        t = totals[order]
+        step = steps[t["last_step"]]
+        planned_median = planned.get(order)
+        actual_median = actual.get(order)
         result.append(
             {
                 "order": order,
-                "activity": e["activity"],
-                "duration_text": e["duration_text"],
-                "count": len(e["actual"]),
-                "late": e["late"],
+                "activity": step.activity,
+                "duration_text": step.duration_text,
+                "count": t["count"],
+                "late": t["late"],
                 "planned_median_seconds": planned_median,
                 "actual_median_seconds": actual_median,
                 "exceeds_plan": bool(
