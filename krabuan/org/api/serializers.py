@@ -148,24 +148,26 @@ class DayOffSerializer(serializers.Serializer):
 class DateOrDateTimeField(serializers.Field):
     """An ISO date, or an ISO datetime in Asia/Bangkok."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        # Output only: the API never reads this field from a request.
+        super().__init__(read_only=True, **kwargs)
+
     def to_representation(self, value: dt.date) -> str:
         return value.isoformat()
-
-    def to_internal_value(self, data: Any) -> Any:
-        raise NotImplementedError("read only")
 
 
 @extend_schema_field(OpenApiTypes.NUMBER)
 class AmountField(serializers.Field):
     """A whole amount as an integer, a fraction as a number."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        # Output only: the API never reads this field from a request.
+        super().__init__(read_only=True, **kwargs)
+
     def to_representation(self, value: Decimal) -> int | float:
         if value == value.to_integral_value():
             return int(value)
         return float(value)
-
-    def to_internal_value(self, data: Any) -> Any:
-        raise NotImplementedError("read only")
 
 
 class CalendarAddResultSerializer(serializers.Serializer):
