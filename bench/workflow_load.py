@@ -27,6 +27,7 @@ progress to stderr. Exit code 1 only when something crashed; a missed target nev
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import json
@@ -580,11 +581,9 @@ def _server(target: Target, env: dict[str, str], plan: dict[str, Any]) -> Iterat
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited ({process.returncode}); see {log.name}")
-            try:
+            with contextlib.suppress(OSError):  # not listening yet: try again below
                 if _get(f"{host}/api/v1/calendar/holidays/?year=2024", token, 5) == 200:
                     break
-            except OSError:
-                pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not answer within 60 s; see {log.name}")
             time.sleep(0.5)

@@ -173,17 +173,27 @@ _WORDS = re.compile(r"^(?:วัน\S*ที่\s*)?(\d{1,2})\s*([^\d\s]+)\s*(?:
 def parse_date(text: str) -> dt.date:
     """A date typed as ISO, d/m/yyyy (BE or CE), or '10 เม.ย. 2567', in Thai or Arabic digits."""
     raw = to_arabic_digits(normalize_text(text))
+    parts = _date_parts(raw)
     try:
-        if m := _ISO.match(raw):
-            return dt.date(_year_to_ce(int(m[1])), int(m[2]), int(m[3]))
-        if m := _SLASH.match(raw):
-            return dt.date(_year_to_ce(int(m[3])), int(m[2]), int(m[1]))
-        if m := _WORDS.match(raw):
-            month = _MONTH_LOOKUP.get(m[2]) or _MONTH_LOOKUP.get(m[2].replace(".", ""))
-            if month:
-                return dt.date(_year_to_ce(int(m[3])), month, int(m[1]))
-    except ValueError:
-        pass
+        return dt.date(*parts) if parts else _invalid_date(text)
+    except ValueError:  # day or month out of range, e.g. 31/02/2567
+        return _invalid_date(text)
+
+
+def _date_parts(raw: str) -> tuple[int, int, int] | None:
+    """(year CE, month, day) from the accepted shapes, unchecked; None when no shape fits."""
+    if m := _ISO.match(raw):
+        return _year_to_ce(int(m[1])), int(m[2]), int(m[3])
+    if m := _SLASH.match(raw):
+        return _year_to_ce(int(m[3])), int(m[2]), int(m[1])
+    if m := _WORDS.match(raw):
+        month = _MONTH_LOOKUP.get(m[2]) or _MONTH_LOOKUP.get(m[2].replace(".", ""))
+        if month:
+            return _year_to_ce(int(m[3])), month, int(m[1])
+    return None
+
+
+def _invalid_date(text: str) -> dt.date:
     raise ValueError(f"'{text}' ไม่ใช่วันที่ที่ถูกต้อง (เช่น 2024-04-10 หรือ 10/04/2567)")
 
 

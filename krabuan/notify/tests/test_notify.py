@@ -135,7 +135,7 @@ def test_a_repeat_inside_the_callers_transaction_leaves_it_usable(mail_user):
 
 def test_rows_roll_back_with_the_callers_transaction(mail_user):
     class Refused(Exception):
-        pass
+        """The caller's own failure, after notify() queued its rows."""
 
     with pytest.raises(Refused), transaction.atomic():
         _send(mail_user)
