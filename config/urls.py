@@ -20,9 +20,15 @@ api_v1 = [
     path("", include("krabuan.manual.api.urls")),
     path("", include("krabuan.workflow.api.urls")),
     path("", include("krabuan.kpi.api.urls")),
+    path("privacy/", include("krabuan.privacy.api.urls")),
 ]
 
 urlpatterns = [
+    # The CKAN Action API (/api/action/…, /api/3/action/…) must answer before /api/v1/ and never
+    # redirect: ckanapi does not follow redirects.
+    path("", include("krabuan.catalog.ckan.urls")),
+    path("", include("krabuan.catalog.urls")),
+    path("privacy/", include("krabuan.privacy.urls")),
     path("", RedirectView.as_view(pattern_name="manual:process_list"), name="home"),
     path(
         "accounts/login/",

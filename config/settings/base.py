@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "krabuan.manual",
     "krabuan.workflow",
     "krabuan.kpi",
+    "krabuan.catalog",
+    "krabuan.privacy",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +213,15 @@ KRABUAN_OFFICE_END = os.environ.get("KRABUAN_OFFICE_END", "16:30")
 KRABUAN_ESCALATION_THRESHOLDS = [
     int(x) for x in os.environ.get("KRABUAN_ESCALATION", "75,100,150").split(",") if x.strip()
 ]
+
+# Key for personal data encrypted at rest (Fernet, urlsafe base64 of 32 bytes). Production must
+# set it; `make run` keeps a generated one in var/ (see local.py).
+KRABUAN_FIELD_KEY = os.environ.get("KRABUAN_FIELD_KEY", "")
+
+# Catalog uploads: largest file accepted and the formats (extensions) allowed.
+KRABUAN_CATALOG_MAX_UPLOAD = int(
+    os.environ.get("KRABUAN_CATALOG_MAX_UPLOAD", str(100 * 1024 * 1024))
+)
 
 LOGGING = {
     "version": 1,

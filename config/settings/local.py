@@ -19,6 +19,20 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _secret_key()
+
+
+def _field_key() -> str:
+    # The key for personal data at rest; generated once per checkout, never in the repo.
+    from cryptography.fernet import Fernet
+
+    path = VAR_DIR / "field_key"
+    if not path.exists():
+        path.write_bytes(Fernet.generate_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+KRABUAN_FIELD_KEY = os.environ.get("KRABUAN_FIELD_KEY") or _field_key()
 if not os.environ.get("EMAIL_HOST"):
     # No mail server configured: write mails to files so password reset still works locally.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"

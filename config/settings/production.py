@@ -15,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "krabuan.core.storage.ThaiFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Personal data at rest (privacy requests, breach reporters) is encrypted with this key.
+KRABUAN_FIELD_KEY = os.environ["KRABUAN_FIELD_KEY"]
