@@ -430,7 +430,10 @@ class Breach(TimeStampedModel):
     impact = models.TextField(_("ผลกระทบที่อาจเกิดขึ้น"), blank=True)
     measures = models.TextField(_("มาตรการที่ดำเนินการแล้ว/จะดำเนินการ"), blank=True)
     subject_advice = models.TextField(_("คำแนะนำสำหรับเจ้าของข้อมูล"), blank=True)
-    risk_level = models.CharField(max_length=6, choices=RiskLevel.choices, null=True, blank=True)
+    # NULL until assessed: "not assessed yet" differs from an assessed "none" (no risk).
+    risk_level = models.CharField(  # noqa: DJ001
+        max_length=6, choices=RiskLevel.choices, null=True, blank=True
+    )
     notify_pdpc = models.BooleanField(null=True)
     notify_subjects = models.BooleanField(null=True)
     pdpc_notified_at = models.DateTimeField(_("แจ้ง สคส. เมื่อ"), null=True, blank=True)
