@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Migrate and load the demo organisation, the FY2567 manual and the admin account (idempotent).
+# Migrate and load the demo organisation, the FY2567 manual, the demo catalog and the admin account
+# (idempotent).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 UV=scripts/uv.sh
@@ -11,4 +12,5 @@ UV=scripts/uv.sh
 "$UV" run krabuan load_agreement --year 2566
 "$UV" run krabuan load_demo_schedules
 "$UV" run krabuan load_demo_cases
+"$UV" run krabuan load_demo_catalog
 "$UV" run krabuan ensure_admin

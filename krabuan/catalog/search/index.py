@@ -1,34 +1,119 @@
-"""Keep a dataset's segmented search document in step with the dataset (services call this)."""
+"""Keep a dataset's segmented search document and its full-text index entry in step with the
+dataset. Services call `index_dataset` inside their transaction; `index_datasets` does many at
+once (imports, the benchmark) and `reindex_all` rebuilds everything (`krabuan catalog_reindex`)."""
 
 from __future__ import annotations
 
-from pythainlp.tokenize import word_tokenize
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
-from krabuan.catalog.models import Dataset, DatasetSearchDoc
-from krabuan.core.thai import normalize_text, to_arabic_digits
+from django.db import transaction
+from django.db.models import Prefetch
+
+from krabuan.catalog.models import Dataset, DatasetSearchDoc, Resource, State
+from krabuan.catalog.search import engine
+from krabuan.catalog.search.text import parts, terms
+
+BATCH_SIZE = 500
+DOC_FIELDS = ("name", "title", "tags", "groups", "organization", "notes")
+
+
+@dataclass(frozen=True)
+class Document:
+    """The terms of each field of one dataset, and the inner words of its compounds."""
+
+    fields: dict[str, list[str]]
+    res_formats: str
+
+    def doc_values(self) -> dict[str, str]:
+        values = {f: " ".join(self.fields[f]) for f in DOC_FIELDS}
+        values["res_formats"] = self.res_formats
+        return values
 
 
 def segment(text: str) -> str:
-    """Thai-aware tokens joined by spaces (newmm), lower-cased, Thai digits as Arabic."""
-    clean = to_arabic_digits(normalize_text(text or "")).lower()
-    tokens = word_tokenize(clean, engine="newmm", keep_whitespace=False)
-    return " ".join(t for t in (tok.strip() for tok in tokens) if t)
+    """Thai-aware terms of a text joined by spaces (kept for callers of the first version)."""
+    return " ".join(terms(text))
+
+
+def document_for(dataset: Dataset) -> Document:
+    """The search document of a dataset (uses prefetched tags, groups and resources)."""
+    org = dataset.owner_org
+    fields = {
+        "name": terms(dataset.name.replace("-", " ").replace("_", " ")),
+        "title": terms(dataset.title),
+        "tags": [t for tag in dataset.tags.all() for t in terms(tag.name)],
+        "groups": [t for g in dataset.groups.all() for t in (*terms(g.title), *terms(g.name))],
+        "organization": [*terms(org.title), *terms(org.name)],
+        "notes": terms(dataset.notes),
+    }
+    inner: dict[str, None] = {}  # ordered set
+    for column in DOC_FIELDS:
+        for term in fields[column]:
+            for part in parts(term):
+                inner[part] = None
+    fields["parts"] = list(inner)
+    formats = sorted(
+        {
+            r.format.strip().upper()
+            for r in dataset.resources.all()
+            if r.format.strip() and r.state != State.DELETED
+        }
+    )
+    return Document(fields=fields, res_formats=" ".join(formats))
 
 
 def index_dataset(dataset: Dataset) -> None:
-    """Rewrite the search document of one dataset."""
-    org = dataset.owner_org
-    DatasetSearchDoc.objects.update_or_create(
-        dataset=dataset,
-        defaults={
-            "name": segment(dataset.name.replace("-", " ").replace("_", " ")),
-            "title": segment(dataset.title),
-            "tags": " ".join(segment(t.name) for t in dataset.tags.all()),
-            "groups": " ".join(segment(g.title) + " " + g.name for g in dataset.groups.all()),
-            "organization": segment(org.title) + " " + org.name,
-            "notes": segment(dataset.notes),
-            "res_formats": " ".join(
-                sorted({r.format.upper() for r in dataset.resources.all() if r.format})
+    """Rewrite the search document and the full-text entry of one dataset."""
+    doc = document_for(dataset)
+    with transaction.atomic():
+        DatasetSearchDoc.objects.update_or_create(dataset=dataset, defaults=doc.doc_values())
+        engine.write([(dataset.pk, doc.fields)])
+
+
+def _with_related(ids: list[uuid.UUID]) -> list[Dataset]:
+    return list(
+        Dataset.objects.filter(pk__in=ids)
+        .select_related("owner_org")
+        .prefetch_related(
+            "tags",
+            "groups",
+            Prefetch(
+                "resources", queryset=Resource.objects.only("id", "dataset_id", "format", "state")
             ),
-        },
+        )
+        .order_by()
     )
+
+
+def index_datasets(ids: Iterable[uuid.UUID]) -> int:
+    """Index many datasets, a batch per transaction and a fixed number of queries per batch."""
+    pending = list(ids)
+    done = 0
+    for start in range(0, len(pending), BATCH_SIZE):
+        datasets = _with_related(pending[start : start + BATCH_SIZE])
+        docs = [(d.pk, document_for(d)) for d in datasets]
+        with transaction.atomic():
+            DatasetSearchDoc.objects.bulk_create(
+                [DatasetSearchDoc(dataset_id=pk, **doc.doc_values()) for pk, doc in docs],
+                update_conflicts=True,
+                unique_fields=["dataset"],
+                update_fields=[*DOC_FIELDS, "res_formats"],
+            )
+            engine.write([(pk, doc.fields) for pk, doc in docs])
+        done += len(docs)
+    return done
+
+
+def reindex_all(*, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the search documents and the full-text index of every dataset."""
+    ids = list(Dataset.objects.order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        done += index_datasets(ids[start : start + BATCH_SIZE])
+        if progress is not None:
+            progress(done, len(ids))
+    with transaction.atomic():
+        engine.prune()
+    return done
