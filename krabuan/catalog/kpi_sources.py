@@ -50,8 +50,11 @@ def _missing_items(dataset: Dataset) -> list[str]:
     return missing
 
 
-def _item(level: int, text: str, met: bool | None, note: str) -> dict[str, Any]:
-    return {"level": level, "text": text, "met": met, "note": note}
+def _item(
+    level: int, text: str, met: bool | None, note: str, keywords: list[str]
+) -> dict[str, Any]:
+    # `keywords` tie the check to the agreement's deliverable texts (kpi.scoring.live_deliverables)
+    return {"level": level, "text": text, "met": met, "note": note, "keywords": keywords}
 
 
 def kpi1_deliverables() -> list[dict[str, Any]]:
@@ -82,6 +85,7 @@ def kpi1_deliverables() -> list[dict[str, Any]]:
             "มีรายชื่อชุดข้อมูลที่มีคุณค่าสามารถนำไปใช้ตอบโจทย์การพัฒนาประเทศหรือการบริการประชาชน",
             bool(valuable),
             f"ชุดข้อมูลที่ระบุวัตถุประสงค์ {len(valuable)} ชุด",
+            ["ชุดข้อมูลที่มีคุณค่า"],
         ),
         _item(
             50,
@@ -89,42 +93,49 @@ def kpi1_deliverables() -> list[dict[str, Any]]:
             n > 0 and not incomplete,
             f"ยังไม่ครบ {len(incomplete)} จาก {n} ชุด"
             + (f": {', '.join(incomplete[:10])}" if incomplete else ""),
+            ["14 รายการ"],
         ),
         _item(
             50,
             "มีคำอธิบายทรัพยากรข้อมูล (Resource) ของชุดข้อมูลเปิดทั้งหมด",
             n_open > 0 and not undescribed,
             f"ชุดข้อมูลเปิด {n_open} ชุด ยังอธิบายทรัพยากรไม่ครบ {len(undescribed)} ชุด",
+            ["คำอธิบายทรัพยากรข้อมูล"],
         ),
         _item(
             50,
             f"หน่วยงานจัดทำชุดข้อมูลไม่น้อยกว่า {MIN_DATASETS} ชุดข้อมูล",
             n >= MIN_DATASETS,
             f"มี {n} ชุดข้อมูล",
+            [f"ไม่น้อยกว่า {MIN_DATASETS} ชุดข้อมูล"],
         ),
         _item(
             75,
             "มีระบบบัญชีข้อมูลหน่วยงาน (Agency Data Catalog) ที่มีชุดข้อมูลและทรัพยากรของชุดข้อมูลเปิด",
             n_open > 0 and not undescribed,
             f"ชุดข้อมูลเปิดในระบบ {n_open} ชุด",
+            ["Agency Data Catalog"],
         ),
         _item(
             75,
             "ชุดข้อมูลเปิดทั้งหมด ถูกนำมาลงทะเบียนในระบบบัญชีข้อมูลภาครัฐ (GD Catalog)",
             n_open > 0 and not not_harvested,
             f"ยังไม่ยินยอมให้ GD Catalog นำไป {len(not_harvested)} จาก {n_open} ชุด",
+            ["GD Catalog"],
         ),
         _item(
             100,
             "คุณภาพชุดข้อมูลเป็นไปตามมาตรฐานคุณลักษณะแบบเปิดที่ สพร. กำหนด",
             n_open > 0 and not not_open_format,
             f"ชุดข้อมูลเปิดที่ไม่มีไฟล์รูปแบบเปิด {len(not_open_format)} ชุด",
+            ["มาตรฐานคุณลักษณะแบบเปิด"],
         ),
         _item(
             100,
             "นำข้อมูลเปิดไปใช้ประโยชน์ได้อย่างเป็นรูปธรรม อย่างน้อย 1 ชุดข้อมูล",
             None,
             "ตรวจจากระบบไม่ได้ ต้องแนบหลักฐานการใช้ประโยชน์",
+            ["ใช้ประโยชน์"],
         ),
     ]
 

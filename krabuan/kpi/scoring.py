@@ -372,6 +372,24 @@ def _live(kpi: Kpi, *, fiscal_year: int, round: str) -> tuple[LiveValue | None, 
         return None, f"แหล่งข้อมูลอัตโนมัติ {kpi.live_source} ขัดข้อง"
 
 
+def live_deliverables(kpi: Kpi, live_details: Mapping[str, Any]) -> tuple[set[int], set[int]]:
+    """Deliverables a live source decides: (met, not met) ids. A source lists checks as
+    `{"level", "keywords": [...], "met": True|False|None}`; a deliverable of the same level whose
+    text holds every keyword follows the check (None = the system cannot tell: left to hand)."""
+    met: set[int] = set()
+    unmet: set[int] = set()
+    checks = [c for c in live_details.get("deliverables", []) if c.get("keywords")]
+    for deliverable in kpi.deliverables.all():
+        text = to_arabic_digits(normalize_text(deliverable.text)).lower()
+        for check in checks:
+            if check.get("level") != deliverable.level or check.get("met") is None:
+                continue
+            words = [to_arabic_digits(normalize_text(str(w))).lower() for w in check["keywords"]]
+            if all(w in text for w in words):
+                (met if check["met"] else unmet).add(deliverable.pk)
+    return met, unmet - met
+
+
 def kpi_score(
     kpi: Kpi,
     round: str,
@@ -404,7 +422,7 @@ def kpi_score(
     error: str | None = None
     levels = _levels(kpi)
 
-    if kpi.live_source:
+    if kpi.live_source and kpi.method != Method.DELIVERABLES:
         live, error = _live(kpi, fiscal_year=fiscal_year, round=round)
         details["kind"] = "live"
         details["live_source"] = kpi.live_source
@@ -413,18 +431,29 @@ def kpi_score(
             details["measured_at"] = live.measured_at
             details["live"] = live.details
     elif kpi.method == Method.DELIVERABLES:
-        if upto:
-            done: set[int] = set()
-            for result in upto:
-                done.update(d.pk for d in result.deliverables_done.all())
+        done: set[int] = set()
+        for result in upto:
+            done.update(d.pk for d in result.deliverables_done.all())
+        live = None
+        if kpi.live_source:
+            # A module checks what it can see; the rest stays ticked by hand with evidence.
+            live, error = _live(kpi, fiscal_year=fiscal_year, round=round)
+            details["live_source"] = kpi.live_source
+        if live is not None:
+            met, unmet = live_deliverables(kpi, live.details)
+            done = (done - unmet) | met
+            details.update(live=live.details, live_met=sorted(met), live_unmet=sorted(unmet))
+        if upto or live is not None:
             progress = deliverables_progress(kpi, done)
             value = raw = progress.score
-            newest = upto[-1]
-            source = _result_source(newest)
+            if live is not None:
+                source, measured_at = live.source, live.measured_at
+                details.update(kind="live", result_round=upto[-1].round if upto else None)
+            else:
+                source, measured_at = _result_source(upto[-1]), upto[-1].updated_at
+                details.update(kind="result", result_round=upto[-1].round)
             details.update(
-                kind="result",
-                result_round=newest.round,
-                measured_at=newest.updated_at,
+                measured_at=measured_at,
                 deliverables_done=sorted(done),
                 levels_counted=progress.levels_counted,
                 levels_complete=progress.levels_complete,

@@ -326,8 +326,9 @@ def kpi_bind_live_source(
     *, kpi: Kpi, key: str, params: Mapping[str, Any] | None, actor: Any
 ) -> Kpi:
     """Bind a KPI to a registered live source (its value then comes from the module) with the
-    source's parameters, checked by asking the source once; an empty key unbinds. A
-    deliverables KPI cannot be bound (it is scored on deliverables, not a number)."""
+    source's parameters, checked by asking the source once; an empty key unbinds. On a
+    deliverables KPI the source ticks the deliverables it can check
+    (see scoring.live_deliverables)."""
     _require_editor(actor)
     _require_current(kpi.agreement)
     key = normalize_text(key or "") if isinstance(key, str) else ""
@@ -343,8 +344,6 @@ def kpi_bind_live_source(
         if source is None:
             known = ", ".join(s.key for s in live_sources()) or "-"
             raise field_error("live_source", f"ไม่พบแหล่งข้อมูลอัตโนมัติ '{key}' (ที่มี: {known})")
-        if kpi.method == Method.DELIVERABLES:
-            raise field_error("live_source", "ตัวชี้วัดที่คิดคะแนนตามผลผลิตผูกกับแหล่งข้อมูลอัตโนมัติไม่ได้")
         try:
             source.func(fiscal_year=kpi.agreement.fiscal_year, round="12m", params=clean_params)
         except ApplicationError as exc:

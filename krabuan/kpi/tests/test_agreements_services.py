@@ -378,13 +378,19 @@ def test_bad_bindings_are_refused_by_field(group_head, key, params, field, messa
     assert not AuditEntry.objects.exists()
 
 
-def test_a_deliverables_kpi_cannot_be_bound(group_head):
+def test_a_deliverables_kpi_can_be_bound_to_a_source(group_head):
+    ProcessFactory(code="C10", manual__fiscal_year=2567)
     kpi = fresh(KpiFactory(method=Method.DELIVERABLES))
-    with pytest.raises(ApplicationError) as refused:
-        kpi_bind_live_source(
-            kpi=kpi, key="workflow.process_on_time_pct", params={}, actor=group_head
-        )
-    assert list(refused.value.fields) == ["live_source"]
+
+    kpi_bind_live_source(
+        kpi=kpi,
+        key="workflow.process_on_time_pct",
+        params={"process_code": "C10"},
+        actor=group_head,
+    )
+
+    kpi.refresh_from_db()
+    assert kpi.live_source == "workflow.process_on_time_pct"
 
 
 # Selectors --------------------------------------------------------------------------------

@@ -217,6 +217,59 @@ def test_deliverables_are_capped_at_100(db):
     assert score_deliverables(kpi, done) == D("100.00")
 
 
+def test_a_live_source_ticks_the_deliverables_it_can_check(catalog_kpi, monkeypatch):
+    """Checks match deliverables by level and keywords; met=None leaves the item to hand."""
+    from django.utils import timezone
+
+    from krabuan.core import registry
+    from krabuan.kpi.models import Deliverable, KpiResult
+    from krabuan.kpi.scoring import kpi_score
+
+    kpi, ids = catalog_kpi
+    texts = {
+        "base": "มีคำอธิบายชุดข้อมูลของทุกชุดข้อมูล",
+        "metadata14": "ต้องมีคำอธิบายข้อมูลครบถ้วนจำนวน ๑๔ รายการ",
+        "five_sets": "หน่วยงานจัดทำชุดข้อมูลไม่น้อยกว่า 5 ชุดข้อมูล",
+        "agency_catalog": "มีระบบบัญชีข้อมูลหน่วยงาน (Agency Data Catalog)",
+        "gd_catalog": "ลงทะเบียนใน GD Catalog",
+        "quality": "คุณภาพตามมาตรฐาน",
+        "use": "นำข้อมูลไปใช้ประโยชน์",
+    }
+    for name, text in texts.items():
+        Deliverable.objects.filter(pk=ids[name]).update(text=text)
+    checks = [
+        {"level": 50, "keywords": ["ทุกชุดข้อมูล"], "met": True},
+        {"level": 50, "keywords": ["14 รายการ"], "met": True},
+        {"level": 50, "keywords": ["ไม่น้อยกว่า 5"], "met": True},
+        {"level": 75, "keywords": ["agency data catalog"], "met": True},
+        {"level": 75, "keywords": ["GD Catalog"], "met": False},
+        {"level": 100, "keywords": ["ใช้ประโยชน์"], "met": None},
+    ]
+
+    def source(*, fiscal_year, round, params):
+        return registry.LiveValue(None, "ทดสอบ", timezone.now(), {"deliverables": checks})
+
+    monkeypatch.setattr(registry, "_SOURCES", dict(registry._SOURCES))
+    registry.register_live_source("test.checks", label="ทดสอบ", func=source)
+    kpi.live_source = "test.checks"
+    kpi.save()
+    # GD Catalog ticked by hand is overruled by the check; "use" (unknown to the system) counts.
+    result = KpiResult.objects.create(kpi=kpi, round="12m")
+    result.deliverables_done.set([ids["gd_catalog"], ids["use"]])
+
+    scored = kpi_score(kpi, "12m")
+
+    assert scored.details["kind"] == "live"
+    assert set(scored.details["live_met"]) == {
+        ids["base"],
+        ids["metadata14"],
+        ids["five_sets"],
+        ids["agency_catalog"],
+    }
+    assert scored.details["live_unmet"] == [ids["gd_catalog"]]
+    assert scored.value == D("70.00")  # 50 + agency catalog 15 + use 5; no quality → level 100 open
+
+
 def test_shared_takes_the_best_round_when_the_kpi_says_so():
     levels = {"basic": D(350), "standard": D("399.03"), "advanced": D("438.93")}
     values = {"6m": D(400), "9m": D(420), "12m": D(410)}
