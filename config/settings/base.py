@@ -218,10 +218,20 @@ KRABUAN_ESCALATION_THRESHOLDS = [
 # set it; `make run` keeps a generated one in var/ (see local.py).
 KRABUAN_FIELD_KEY = os.environ.get("KRABUAN_FIELD_KEY", "")
 
+# Data-subject requests: calendar days to answer. Default 30 for every type and 90 for erasure
+# (PDPC notification 2024); "45" sets every type, "access=30,erasure=90" named types. Contact
+# details of closed requests are erased after KRABUAN_DSR_RETENTION_DAYS (default 730).
+KRABUAN_DSR_DAYS = os.environ.get("KRABUAN_DSR_DAYS", "")
+KRABUAN_DSR_RETENTION_DAYS = os.environ.get("KRABUAN_DSR_RETENTION_DAYS", "730")
+
 # Catalog uploads: largest file accepted and the formats (extensions) allowed.
 KRABUAN_CATALOG_MAX_UPLOAD = int(
     os.environ.get("KRABUAN_CATALOG_MAX_UPLOAD", str(100 * 1024 * 1024))
 )
+# CKAN Action API: callers who may not edit the catalog (anonymous, a harvester's read-only token)
+# see only the datasets consented for GD Catalog (allow_harvest). KRABUAN_CKAN_HARVEST_ONLY=0
+# offers every public dataset instead (docs/api-ckan.md).
+KRABUAN_CKAN_HARVEST_ONLY = os.environ.get("KRABUAN_CKAN_HARVEST_ONLY", "1") != "0"
 
 LOGGING = {
     "version": 1,
