@@ -65,6 +65,10 @@ def worker(demo_org):
     return user
 
 
+# Registered by the apps themselves (AppConfig.ready) when the suite starts.
+KNOWN_SOURCES = [s.key for s in registry.live_sources() if s.key != "test.letters"]
+
+
 @pytest.fixture
 def other_source(monkeypatch):
     """A second registered source that takes JSON parameters (not the workflow one)."""
@@ -462,9 +466,12 @@ def test_the_bind_page_lists_the_sources_and_the_newest_manuals_processes(
     sources = tree.xpath('//select[@name="live_source"]/option')
     assert [(o.get("value"), o.text_content()) for o in sources] == [
         ("", "— ไม่ผูก (กรอกผลเอง) —"),
-        ("test.letters", "ร้อยละหนังสือที่ตอบทันเวลา"),
-        (WORKFLOW, WORKFLOW_LABEL),
+        *((s.key, s.label) for s in registry.live_sources()),
     ]
+    assert ("test.letters", "ร้อยละหนังสือที่ตอบทันเวลา") in [
+        (o.get("value"), o.text_content()) for o in sources
+    ]
+    assert (WORKFLOW, WORKFLOW_LABEL) in [(o.get("value"), o.text_content()) for o in sources]
     codes = [o.get("value") for o in tree.xpath('//select[@name="process_code"]/option')]
     assert codes == [
         "",
@@ -619,7 +626,9 @@ def test_another_source_takes_its_parameters_as_json(client, group_head, fy2566,
         (
             {"live_source": "nowhere.gone"},
             "live_source",
-            "ไม่พบแหล่งข้อมูลอัตโนมัติ 'nowhere.gone' (ที่มี: test.letters, workflow.process_on_time_pct)",
+            "ไม่พบแหล่งข้อมูลอัตโนมัติ 'nowhere.gone' (ที่มี: "
+            + ", ".join(sorted([*KNOWN_SOURCES, "test.letters"]))
+            + ")",
         ),
         (
             {"live_source": "test.letters", "live_params": "{" * 5001},
@@ -643,19 +652,18 @@ def test_a_refused_binding_names_the_field_and_changes_nothing(
     assert edits() == []
 
 
-def test_a_deliverables_kpi_cannot_be_bound(client, group_head, fy2566, fy2567_manual):
+def test_a_deliverables_kpi_binds_to_a_source_that_ticks_what_it_can_check(
+    client, group_head, fy2566, fy2567_manual
+):
     catalog = kpi(fy2566, 1)
     client.force_login(group_head)
 
     tree = page(client.get(bind_url(catalog)))
     assert text_of(tree, '//*[@id="deliverables-note"]').startswith("ตัวชี้วัดนี้คิดคะแนนตามผลผลิตที่ส่งมอบ")
-    response = client.post(bind_url(catalog), {"live_source": WORKFLOW, "process_code": "C10"})
+    response = client.post(bind_url(catalog), {"live_source": "catalog.kpi1_level"})
 
-    assert response.status_code == 400
-    assert errors_of(page(response), "live_source") == [
-        "ตัวชี้วัดที่คิดคะแนนตามผลผลิตผูกกับแหล่งข้อมูลอัตโนมัติไม่ได้"
-    ]
-    assert Kpi.objects.get(pk=catalog.pk).live_source == ""
+    assert response.status_code == 302
+    assert Kpi.objects.get(pk=catalog.pk).live_source == "catalog.kpi1_level"
 
 
 def test_binding_a_kpi_of_an_agreement_copied_forward_is_refused(
