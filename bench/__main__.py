@@ -5,7 +5,9 @@ sweep), which writes var/bench/workflow.json.
 
 Names select modules by substring: `python -m bench process docx` runs process_list,
 process_detail and manual_docx; `python -m bench workflow --cases 200000` runs only the load
-benchmark at the issue's scale. The exit code is 1 only if a benchmark or the setup crashed;
+benchmark at the issue's scale; `python -m bench catalog` only the catalog benchmark
+(bench/catalog.py: 20,000 datasets, package_search, package_show, harvester paging), which
+writes var/bench/catalog.json. The exit code is 1 only if a benchmark or the setup crashed;
 the numbers themselves never fail the run.
 """
 
@@ -35,11 +37,11 @@ MODULES = (
 )
 # Run last, in a process of its own: it needs a real database file (or PostgreSQL database)
 # that a server process can open, and settings of its own (bench/workflow_load.py).
-SEPARATE = ("workflow",)
+SEPARATE = ("workflow", "catalog")
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    from bench import workflow_load
+    from bench import catalog, workflow_load
 
     parser = argparse.ArgumentParser(
         prog="python -m bench", description=" ".join(__doc__.split("\n\n")[0].split())
@@ -58,6 +60,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     workflow_options = parser.add_argument_group("workflow load benchmark")
     workflow_load.add_arguments(workflow_options)  # type: ignore[arg-type]
+    # The catalog benchmark shares --seed and --reuse with the workflow one.
+    catalog.add_arguments(parser.add_argument_group("catalog benchmark"))
     args = parser.parse_args(argv)
 
     def wanted(module: str) -> bool:
@@ -99,14 +103,24 @@ def _workflow(args: argparse.Namespace) -> int:
     return subprocess.run(command, check=False).returncode
 
 
+def _catalog(args: argparse.Namespace) -> int:
+    """The catalog benchmark as a child process (its own database and settings)."""
+    from bench import catalog
+
+    _say("\nrunning catalog (search, package_show, harvester paging) ...")
+    command = [sys.executable, "-m", "bench.catalog", *catalog.forwarded(args)]
+    return subprocess.run(command, check=False).returncode
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     code = _in_process(args) if args.modules else 0
-    if args.separate:
-        sys.stdout.flush()
-        if _workflow(args) != 0:
-            _say("FAILED: workflow (see above)")
-            code = 1
+    for name, runner in (("workflow", _workflow), ("catalog", _catalog)):
+        if name in args.separate:
+            sys.stdout.flush()
+            if runner(args) != 0:
+                _say(f"FAILED: {name} (see above)")
+                code = 1
     return code
 
 

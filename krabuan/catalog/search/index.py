@@ -32,11 +32,6 @@ class Document:
         return values
 
 
-def segment(text: str) -> str:
-    """Thai-aware terms of a text joined by spaces (kept for callers of the first version)."""
-    return " ".join(terms(text))
-
-
 def document_for(dataset: Dataset) -> Document:
     """The search document of a dataset (uses prefetched tags, groups and resources)."""
     org = dataset.owner_org
