@@ -26,7 +26,7 @@ from krabuan.privacy.models import Breach, BreachStatus, RiskLevel
 from krabuan.privacy.selectors.breaches import directors, privacy_team_users
 from krabuan.privacy.services.breach_common import PDPC_HOURS, breach_link
 
-__all__ = ["breach_escalation_periodic"]
+__all__ = ["breach_escalation_periodic", "breach_reporter_purge_periodic"]
 
 logger = logging.getLogger(__name__)
 
@@ -138,3 +138,10 @@ def escalation_sweep(*, now: dt.datetime | None = None) -> int:
 @db_periodic_task(crontab(minute="*"))
 def breach_escalation_periodic() -> int:
     return escalation_sweep()
+
+
+@db_periodic_task(crontab(hour="2", minute="47"))
+def breach_reporter_purge_periodic() -> int:
+    from krabuan.privacy.services.breach_notices import breach_purge_reporters
+
+    return breach_purge_reporters()

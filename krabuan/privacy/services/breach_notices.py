@@ -122,3 +122,31 @@ def breach_close(*, actor: Any, breach: Breach, note: Any = "") -> Breach:
         changes["note"] = clean_note
     audit_record(actor=actor, action="breach.close", obj=breach, changes=changes)
     return breach
+
+
+@transaction.atomic
+def breach_purge_reporters(*, now: dt.datetime | None = None) -> int:
+    """Erase the (encrypted) contact details of outside reporters of breaches closed longer
+    than the retention period, like any other personal data; the breach record, its
+    assessments and notices stay as the evidence the law asks to keep."""
+    from krabuan.privacy.services.request_rules import retention_days
+
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=retention_days())
+    due = (
+        Breach.objects.select_for_update()
+        .filter(status=BreachStatus.CLOSED, closed_at__lt=cutoff)
+        .exclude(reporter_name_enc="", reporter_contact_enc="")
+    )
+    count = 0
+    for breach in due:
+        breach.reporter_name_enc = breach.reporter_contact_enc = ""
+        breach.save(update_fields=["reporter_name_enc", "reporter_contact_enc", "updated_at"])
+        audit_record(
+            actor=None,
+            action="privacy.breach.purge_reporter",
+            obj=breach,
+            changes={"retention_days": retention_days()},
+        )
+        count += 1
+    return count
