@@ -25,6 +25,9 @@ FY2567 manual (bench.environment.data_load()). What is generated, and why:
   (bench.workflow_load sets that state again before each measured sweep, with the sweep's own
   level rules, because a load run changes open steps.)
 - Control-point confirmations for every completed step that has control points.
+- Then, as the services would have written them one by one: the search terms of every case
+  (krabuan.workflow.search.reindex, which fills the full-text index) and the dashboards' summary
+  (krabuan.workflow.services.stats.stats_rebuild), so the pages read what they read in use.
 """
 
 from __future__ import annotations
@@ -49,10 +52,11 @@ from krabuan.manual.durations import Duration
 from krabuan.manual.models import ControlKind, Process, Step, StepControl
 from krabuan.org.calendar import WorkCalendar
 from krabuan.org.models import Membership, Preference, Role, Unit
-from krabuan.workflow import deadlines
+from krabuan.workflow import deadlines, search
 from krabuan.workflow.models import Case, ControlConfirmation, StepInstance
 from krabuan.workflow.services.cases import RECURRENCE_STOP
 from krabuan.workflow.services.escalation import thresholds
+from krabuan.workflow.services.stats import stats_rebuild
 
 MANUAL_YEAR = 2567
 FISCAL_YEARS = (2563, 2564, 2565, 2566, 2567)
@@ -209,6 +213,9 @@ class GenerationResult:
     officers: list[str]
     seconds: float
     by_status: dict[str, int] = field(default_factory=dict)
+    search_seconds: float = 0.0
+    summary_seconds: float = 0.0
+    summary_rows: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -219,6 +226,9 @@ class GenerationResult:
             "officers": len(self.officers),
             "cases_by_status": self.by_status,
             "seconds": round(self.seconds, 1),
+            "search_index_seconds": round(self.search_seconds, 1),
+            "summary_seconds": round(self.summary_seconds, 1),
+            "summary_rows": self.summary_rows,
         }
 
 
@@ -781,6 +791,16 @@ def generate(
         with connection.cursor() as cursor:
             for statement in statements:
                 cursor.execute(statement)
+    indexed_at = time.perf_counter()
+    with transaction.atomic():
+        search.reindex(progress=progress)
+    summary_at = time.perf_counter()
+    summary = stats_rebuild()
+    progress(
+        f"  search terms in {summary_at - indexed_at:.0f} s, summary "
+        f"({summary['stats_rows']:,} rows, {summary['durations']:,} durations) "
+        f"in {time.perf_counter() - summary_at:.0f} s"
+    )
     return GenerationResult(
         cases=cases,
         steps=generator.steps,
@@ -789,4 +809,7 @@ def generate(
         officers=usernames,
         seconds=time.perf_counter() - began,
         by_status=dict(sorted(generator.by_status.items())),
+        search_seconds=summary_at - indexed_at,
+        summary_seconds=time.perf_counter() - summary_at,
+        summary_rows=summary["stats_rows"],
     )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from krabuan.core.models import TimeStampedModel
@@ -83,10 +84,35 @@ class Case(TimeStampedModel):
             models.Index(fields=["started_at", "id"]),
             models.Index(fields=["fiscal_year", "started_at", "id"]),
             models.Index(fields=["status", "started_at", "id"]),
+            # The list of one process version: an index range in the list's order.
+            models.Index(fields=["process", "started_at", "id"]),
+            # The dashboard's cases per process of a year, counted from the index alone (the id
+            # is in every SQLite index already; PostgreSQL needs it included to join on it).
+            models.Index(
+                fields=["fiscal_year", "process", "status"],
+                include=["id"],
+                name="workflow_case_year_process_idx",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+
+class CaseSearch(models.Model):
+    """The search terms of a case's title and reference (krabuan/workflow/search.py), written
+    when the case starts. The full-text index is built over them: an FTS5 table kept in step
+    by triggers on SQLite; on PostgreSQL two generated tsvector columns with GIN indexes
+    (migration 0004)."""
+
+    case = models.OneToOneField(
+        Case, primary_key=True, on_delete=models.CASCADE, related_name="search"
+    )
+    title_terms = models.TextField(blank=True)
+    reference_terms = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"search:{self.case_id}"
 
 
 class CaseLink(models.Model):
@@ -185,6 +211,17 @@ class StepInstance(models.Model):
             # A set of cases' rows of one status (duration review, per-case counts): without it
             # SQLite walks the (status, due_at) index through every done row of every case.
             models.Index(fields=["case", "status"]),
+            # Open steps only (about 1% of the rows), with what "late now" needs: the dashboards
+            # count them per process without reading a step row.
+            models.Index(
+                fields=["status", "due_at", "breached", "case"],
+                condition=Q(status__in=["active", "paused"]),
+                name="workflow_step_open_idx",
+            ),
+            # A case's late steps (the case list's late filter and count).
+            models.Index(
+                fields=["case"], condition=Q(breached=True), name="workflow_step_breached_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -325,3 +362,56 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"feed:{self.user_id}"
+
+
+class StepStats(models.Model):
+    """Running totals of the step rows of one process version, fiscal year (of the case) and
+    step order, kept by the engine's services in the same transaction as the rows
+    (krabuan/workflow/services/stats.py), so the dashboards add up a few rows instead of
+    aggregating millions. `krabuan workflow_stats_rebuild` recomputes them from the rows."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="+")
+    fiscal_year = models.PositiveIntegerField()
+    order = models.PositiveIntegerField()
+    # The KPI (measures.process_kpi): rows with a deadline, not skipped or cancelled; of
+    # those, the ones done, and the ones done on time.
+    measured = models.BigIntegerField(default=0)
+    completed = models.BigIntegerField(default=0)
+    on_time = models.BigIntegerField(default=0)
+    # The duration review (measures.step_duration_review): rows done with a start and an end;
+    # of those, the late ones and the ones with a planned duration; the newest step version.
+    done = models.BigIntegerField(default=0)
+    done_late = models.BigIntegerField(default=0)
+    done_planned = models.BigIntegerField(default=0)
+    last_step = models.ForeignKey(
+        Step, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "fiscal_year", "order"], name="step_stats_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "process"])]
+
+    def __str__(self) -> str:
+        return f"{self.process_id}/{self.fiscal_year}/{self.order}"
+
+
+class StepDuration(models.Model):
+    """The planned and actual seconds of one completed step row, under its StepStats row: a
+    median is read from the middle of an index, exactly, without reading the other rows."""
+
+    stats = models.ForeignKey(StepStats, on_delete=models.CASCADE, related_name="+", db_index=False)
+    planned_seconds = models.FloatField(null=True)
+    actual_seconds = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["stats", "actual_seconds"]),
+            models.Index(fields=["stats", "planned_seconds"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stats_id}: {self.actual_seconds}"

@@ -112,7 +112,20 @@ class CaseListView(APIView):
             late=params.get("late"),
             search=params.get("search"),
         )
-        return Response(CasePageSerializer(_page(qs, params)).data)
+        limit, offset = params["limit"], params["offset"]
+        narrowed = any(
+            params.get(f) is not None for f in ("status", "process", "fiscal_year", "unit", "late")
+        )
+        count = selectors.case_list_count(
+            qs, user=request.user, search=params.get("search"), narrowed=narrowed
+        )
+        page = {
+            "count": count,
+            "limit": limit,
+            "offset": offset,
+            "results": selectors.case_list_page(qs, start=offset, stop=offset + limit),
+        }
+        return Response(CasePageSerializer(page).data)
 
     @extend_schema(
         operation_id="cases_create",

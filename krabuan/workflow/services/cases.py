@@ -22,7 +22,7 @@ from krabuan.core.thai import BANGKOK, fiscal_year_of, normalize_text
 from krabuan.manual.models import ControlKind, Process, Step, StepControl
 from krabuan.org.calendar import WorkCalendar, year_range_text, year_supported
 from krabuan.org.models import Unit
-from krabuan.workflow import deadlines
+from krabuan.workflow import deadlines, search
 from krabuan.workflow.models import (
     Case,
     CaseStatus,
@@ -33,6 +33,7 @@ from krabuan.workflow.models import (
     StepStatus,
 )
 from krabuan.workflow.permissions import can_backdate, can_start_case, can_work_on_steps
+from krabuan.workflow.services import stats
 
 # Choosing this outcome on a recurring step ends the repetition and moves the case on.
 RECURRENCE_STOP = "สิ้นสุดการทำซ้ำ"
@@ -221,6 +222,7 @@ def _activate(
     actor: Any,
 ) -> None:
     before = _snap(instance, _AUDIT_FIELDS)
+    counted = stats.counts_of(instance)
     instance.status = StepStatus.ACTIVE
     instance.started_at = at
     if assignee is not None and getattr(assignee, "is_authenticated", False):
@@ -230,6 +232,7 @@ def _activate(
         instance.quantity = _carried_quantity(instance)
     _deadline(instance, cal)
     instance.save()
+    stats.step_changed(row=instance, before=counted)
     audit_record(
         actor=actor,
         action="step.start",
@@ -297,6 +300,7 @@ def case_start(
             # Another request took the number meanwhile: read the newest one again.
     else:
         raise Conflict("ออกเลขที่เรื่องไม่ได้ กรุณาลองใหม่", code="reference_busy")
+    search.case_index(case_id=case.pk, title=case.title, reference=case.reference)
     instances = StepInstance.objects.bulk_create(
         StepInstance(case=case, step=step, order=step.order, assignee_unit=unit) for step in steps
     )
@@ -542,6 +546,7 @@ def step_complete(
     if instance.paused_at and at < instance.paused_at:
         raise field_error("completed_at", "เวลาเสร็จต้องไม่ก่อนเวลาที่เริ่มหยุดรอ")
     before = _snap(instance, _AUDIT_FIELDS)
+    counted = stats.counts_of(instance)
     if instance.status == StepStatus.PAUSED and instance.paused_at:
         _unpause(instance, at)
     if quantity is not None:
@@ -560,6 +565,7 @@ def step_complete(
         if not instance.on_time and not instance.breached:
             instance.breached, instance.breached_at = True, instance.due_at
     instance.save()
+    stats.step_changed(row=instance, before=counted)
     audit_record(
         actor=actor,
         action="step.complete",
@@ -597,6 +603,7 @@ def step_update(
     if assignee is not None and not can_work_on_steps(assignee):
         raise field_error("assignee", "ผู้รับผิดชอบต้องเป็นเจ้าหน้าที่ที่ดำเนินการขั้นตอนได้")
     before = _snap(instance, _AUDIT_FIELDS)
+    counted = stats.counts_of(instance)
     if quantity is not None:
         instance.quantity = quantity
     if alternative is not None:
@@ -606,6 +613,7 @@ def step_update(
     if quantity is not None or alternative is not None:
         _deadline(instance, None)
     instance.save()
+    stats.step_changed(row=instance, before=counted)
     audit_record(
         actor=actor,
         action="step.update",
@@ -634,6 +642,7 @@ def step_skip(*, instance: StepInstance, actor: Any, reason: str) -> Case:
         raise field_error("reason", "เหตุผลยาวเกิน 300 ตัวอักษร")
     at = _now()
     before = _snap(instance, _AUDIT_FIELDS)
+    counted = stats.counts_of(instance)
     if instance.status == StepStatus.PAUSED and instance.paused_at:
         _unpause(instance, at)
     instance.status = StepStatus.SKIPPED
@@ -641,6 +650,7 @@ def step_skip(*, instance: StepInstance, actor: Any, reason: str) -> Case:
     instance.completed_at = at
     instance.completed_by = actor
     instance.save()
+    stats.step_changed(row=instance, before=counted)
     audit_record(
         actor=actor,
         action="step.skip",
@@ -667,10 +677,12 @@ def step_pause(*, instance: StepInstance, actor: Any, reason: str) -> StepInstan
     if len(reason) > 300:
         raise field_error("reason", "เหตุที่รอยาวเกิน 300 ตัวอักษร")
     before = _snap(instance, _AUDIT_FIELDS)
+    counted = stats.counts_of(instance)
     instance.status = StepStatus.PAUSED
     instance.paused_at = _now()
     instance.pause_reason = reason
     instance.save()
+    stats.step_changed(row=instance, before=counted)
     case_changes = _set_case_status(instance.case, CaseStatus.WAITING)
     audit_record(
         actor=actor,
@@ -693,8 +705,10 @@ def step_resume(*, instance: StepInstance, actor: Any) -> StepInstance:
     if instance.status != StepStatus.PAUSED or instance.paused_at is None:
         raise Conflict("ขั้นตอนนี้ไม่ได้หยุดรออยู่", code="step_not_paused")
     before = _snap(instance, _AUDIT_FIELDS)
+    counted = stats.counts_of(instance)
     _unpause(instance, _now())
     instance.save()
+    stats.step_changed(row=instance, before=counted)
     case_changes = _set_case_status(instance.case, CaseStatus.OPEN)
     audit_record(
         actor=actor,
@@ -751,9 +765,12 @@ def case_cancel(*, case: Case, actor: Any, reason: str) -> Case:
     if not reason:
         raise field_error("reason", "กรุณาระบุเหตุผลที่ยกเลิก", code="required")
     at = _now()
-    cancelled = StepInstance.objects.filter(
+    open_rows = StepInstance.objects.filter(
         case=case, status__in=[StepStatus.ACTIVE, StepStatus.PAUSED, StepStatus.PENDING]
-    ).update(status=StepStatus.CANCELLED)
+    )
+    # Only rows with a deadline count in the summary (a pending row has none yet).
+    stats.steps_cancelled(case=case, rows=open_rows.filter(due_at__isnull=False))
+    cancelled = open_rows.update(status=StepStatus.CANCELLED)
     changes = _set_case_status(case, CaseStatus.CANCELLED, closed_at=at)
     audit_record(
         actor=actor,

@@ -3,12 +3,12 @@ downloads through the case's guard, and the risk list fragment of the manual's p
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Case as When_
 from django.db.models import IntegerField, Prefetch, QuerySet, Subquery, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -86,6 +86,30 @@ def _open_steps() -> Prefetch:
     )
 
 
+def _with_open_steps(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related("process__manual").prefetch_related(_open_steps())
+
+
+class _CasePaginator(Paginator):
+    """Pages of the case list read in two steps (selectors.case_list_page), with the count
+    given (selectors.case_list_count)."""
+
+    def __init__(self, object_list: QuerySet[Case], per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # the cached_property, already known
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows = selectors.case_list_page(
+            cast(QuerySet[Case], self.object_list), start=bottom, stop=top, extend=_with_open_steps
+        )
+        return Page(rows, number, self)
+
+
 def _csv(qs: QuerySet[Case]) -> HttpResponse:
     header = [
         _("เลขที่เรื่อง"),
@@ -142,17 +166,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         late=True if filters.value("late") else None,
         search=filters.value("q"),
     )
-    qs = (
-        _ordered(qs, filters.value("sort"))
-        .select_related("process__manual")
-        .prefetch_related(_open_steps())
-    )
+    qs = _ordered(qs, filters.value("sort"))
     if request.GET.get("format") == "csv":
-        return _csv(qs)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    years = list(
-        Case.objects.order_by("-fiscal_year").values_list("fiscal_year", flat=True).distinct()
-    )
+        return _csv(_with_open_steps(qs))
+    search = filters.value("q")
+    narrowed = any(filters.value(f) for f in ("status", "process", "fiscal_year", "unit", "late"))
+    count = selectors.case_list_count(qs, user=request.user, search=search, narrowed=narrowed)
+    page = _CasePaginator(qs, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
+    years = selectors.case_years()
     context = {
         "filters": filters,
         "page": page,

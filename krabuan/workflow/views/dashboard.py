@@ -17,11 +17,13 @@ from krabuan.core.thai import fiscal_year_of
 from krabuan.manual import selectors as manual_selectors
 from krabuan.manual.models import Process
 from krabuan.org.permissions import role_required
-from krabuan.workflow import charts, selectors
+from krabuan.workflow import charts
 from krabuan.workflow.dashboard import (
     ProcessRow,
     bottlenecks,
     dashboard_years,
+    duration_review,
+    process_numbers,
     process_overview,
 )
 from krabuan.workflow.display import format_seconds
@@ -176,10 +178,10 @@ def process_dashboard(request: HttpRequest, process_id: int) -> HttpResponse:
         raise Http404(_("ไม่พบกระบวนงาน")) from None
     years = dashboard_years()
     form, year = _year(request, years, process.manual.fiscal_year)
-    review = selectors.step_duration_review(process=process, fiscal_year=year)
+    review = duration_review(process=process, fiscal_year=year)
     if request.GET.get("format") == "csv":
         return _review_csv(process, year, review)
-    kpi = selectors.process_kpi(process=process, fiscal_year=year)
+    kpi = process_numbers(process=process, fiscal_year=year, now=timezone.now())
     labels = {s.order: s.label or str(s.order) for s in process.steps.all()}
     chart = charts.duration_chart(
         [
