@@ -17,6 +17,7 @@ from krabuan.org.models import Membership, Role
 from krabuan.org.tests.factories import UserFactory, membership_add
 from krabuan.privacy.models import (
     Attendance,
+    AwarenessActivity,
     DataItem,
     DataProcessingAgreement,
     DestructionRecord,
@@ -246,7 +247,8 @@ def test_attendance_from_users_and_free_names_with_csv(client, officer, group_he
         "/privacy/awareness/new/",
         {"title": "อบรม PDPA", "held_on": "15/01/2569", "unit": ict_unit().pk},
     )
-    activity_url = "/privacy/awareness/1/"
+    # Look the id up: PostgreSQL does not reset sequences between tests.
+    activity_url = f"/privacy/awareness/{AwarenessActivity.objects.get().pk}/"
     client.post(activity_url, {"user": group_head.pk})
     client.post(activity_url, {"name": "นายภายนอก ทดสอบ"})
     refused = client.post(activity_url, {"user": group_head.pk})
