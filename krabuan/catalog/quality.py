@@ -9,6 +9,7 @@ write; a periodic task recomputes it because freshness and links change with tim
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -82,10 +83,8 @@ def reference_date(dataset: Dataset, resources: list[Resource]) -> dt.date | Non
     for r in resources:
         raw = (r.type_fields or {}).get("resource_last_updated_date")
         if raw:
-            try:
+            with contextlib.suppress(ValueError):  # a bad date is reported by validity
                 dates.append(parse_iso_date(raw))
-            except ValueError:
-                pass  # reported by validity
         if r.last_modified and r.url_type == "upload":  # a new file is new data; a link is not
             dates.append(r.last_modified.astimezone(BANGKOK).date())
     return max(dates) if dates else None

@@ -26,7 +26,6 @@ that existed before it.
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -34,11 +33,13 @@ from typing import Any
 from django.db import connection as default_connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
-from pythainlp.tokenize import word_dict_trie, word_tokenize
-from pythainlp.tokenize.tcc import tcc_pos
-from pythainlp.util import Trie
+from pythainlp.tokenize import word_tokenize
 
 from krabuan.core.thai import normalize_text, to_arabic_digits
+from krabuan.core.thai_words import MARKS as _MARKS
+from krabuan.core.thai_words import fold as normalise
+from krabuan.core.thai_words import inner_word_starts, is_thai
+from krabuan.core.thai_words import runs as _runs
 
 FTS_TABLE = "workflow_case_fts"
 TERMS_TABLE = "workflow_casesearch"
@@ -48,64 +49,13 @@ MAX_TERM_CHARS = 40
 MIN_PART_CHARS = 3
 BATCH = 2000
 
-# Thai vowel and tone marks that sit on a consonant.
-_MARKS = "".join(chr(c) for c in range(0x0E00, 0x0E80) if unicodedata.category(chr(c)) == "Mn")
-
-
-def normalise(text: str | None) -> str:
-    """The comparison form of a text: normalised, Thai digits as Arabic, lower case."""
-    return to_arabic_digits(normalize_text(text or "")).lower()
-
-
-def _runs(text: str) -> list[str]:
-    """Runs of letters, digits and combining marks; a run never starts with a mark."""
-    out: list[str] = []
-    run: list[str] = []
-    for char in text:
-        if unicodedata.category(char)[0] in "LNM":
-            run.append(char)
-        elif run:
-            out.append("".join(run))
-            run = []
-    if run:
-        out.append("".join(run))
-    return [r for r in (x.lstrip(_MARKS) for x in out) if r]
-
-
-def _is_thai(text: str) -> bool:
-    return any("\u0e00" <= c <= "\u0e7f" for c in text)
-
 
 @functools.lru_cache(maxsize=20_000)
 def _words(run: str) -> tuple[str, ...]:
     """newmm's words of a run (a run without Thai is one word)."""
-    if not _is_thai(run):
+    if not is_thai(run):
         return (run,)
     return tuple(w for w in word_tokenize(run, engine="newmm", keep_whitespace=False) if w)
-
-
-@functools.lru_cache(maxsize=1)
-def _trie() -> Trie:
-    return word_dict_trie()
-
-
-def _inner_starts(word: str) -> set[int]:
-    """Where the inner words of a compound start (เครื่องพิมพ์ → พิมพ์): the character-cluster
-    boundaries at which both sides split completely into dictionary words."""
-    size = len(word)
-    if size < 2 * MIN_PART_CHARS - 1 or not _is_thai(word):
-        return set()
-    trie = _trie()
-    lengths = [[len(w) for w in trie.prefixes(word, i) if len(w) >= 2] for i in range(size)]
-    ends = {size}  # positions from which the rest splits into words
-    for i in range(size - 1, -1, -1):
-        if any(i + n in ends for n in lengths[i]):
-            ends.add(i)
-    starts = {0}  # positions before which the text splits into words
-    for i in range(size):
-        if i in starts:
-            starts.update(i + n for n in lengths[i])
-    return {i for i in starts & ends & tcc_pos(word) if 0 < i <= size - MIN_PART_CHARS}
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -114,7 +64,7 @@ def _run_terms(run: str) -> tuple[str, ...]:
     position = 0
     for word in _words(run):
         starts.add(position)
-        starts.update(position + i for i in _inner_starts(word))
+        starts.update(position + i for i in inner_word_starts(word, min_part=MIN_PART_CHARS))
         position += len(word)
     terms = (run[p : p + MAX_TERM_CHARS] for p in sorted(starts))
     return tuple(dict.fromkeys(t for t in terms if t and t[0] not in _MARKS))

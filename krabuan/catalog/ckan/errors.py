@@ -21,7 +21,8 @@ class ActionError(Exception):
     type_name = ""
 
     def body(self) -> dict[str, Any]:
-        raise NotImplementedError
+        # Subclasses add CKAN's message prefixes and extra keys; this is the plain shape.
+        return {"__type": self.type_name, "message": str(self)}
 
 
 class NotAuthorized(ActionError):

@@ -62,7 +62,7 @@ class Not:
 
 @dataclass(frozen=True)
 class MatchAll:
-    pass
+    """`*:*` (or an empty query): every dataset the other conditions allow."""
 
 
 Node = Term | Range | And | Or | Not | MatchAll

@@ -16,15 +16,16 @@ from krabuan.core.thai import to_arabic_digits
 
 
 def _dataset(ref: str) -> Dataset:
-    datasets = dcat.public_datasets()
+    """A public dataset by id or by name (as ckanext-dcat accepts both)."""
+    lookup: dict[str, object]
     try:
-        return datasets.get(id=uuid.UUID(ref))
-    except (ValueError, Dataset.DoesNotExist):
-        pass
-    try:
-        return datasets.get(name=ref)
-    except Dataset.DoesNotExist as exc:
-        raise Http404("ไม่พบชุดข้อมูล") from exc
+        lookup = {"id": uuid.UUID(ref)}
+    except ValueError:
+        lookup = {"name": ref}
+    dataset = dcat.public_datasets().filter(**lookup).first()
+    if dataset is None:
+        raise Http404("ไม่พบชุดข้อมูล")
+    return dataset
 
 
 @require_GET

@@ -125,12 +125,11 @@ def request_clean(
         errors["details"] = [_("รายละเอียดคำขอต้องยาวไม่เกิน %(n)s ตัวอักษร") % {"n": MAX_DETAILS}]
     values["activity"] = None
     if activity_id not in (None, ""):
-        activity = None
         try:
             pk = parse_int(getattr(activity_id, "pk", activity_id))
-            activity = ProcessingActivity.objects.filter(pk=pk, active=True).first()
         except (ValueError, TypeError, ArithmeticError):
-            pass
+            pk = None
+        activity = ProcessingActivity.objects.filter(pk=pk, active=True).first() if pk else None
         if activity is None:
             errors["activity"] = [_("ไม่พบกิจกรรมการประมวลผลที่เลือก")]
         values["activity"] = activity

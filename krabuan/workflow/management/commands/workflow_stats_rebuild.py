@@ -13,10 +13,6 @@ from django.db import transaction
 from krabuan.workflow.services.stats import stats_rebuild, stats_snapshot
 
 
-class _Rollback(Exception):
-    pass
-
-
 class Command(BaseCommand):
     help = "Recompute the process dashboards' summary from the step rows (--check: compare only)"
 
@@ -37,13 +33,11 @@ class Command(BaseCommand):
             )
             return
         kept = stats_snapshot()
-        try:
-            with transaction.atomic():
-                stats_rebuild()
-                fresh = stats_snapshot()
-                raise _Rollback
-        except _Rollback:
-            pass
+        with transaction.atomic():
+            # Rebuild inside a transaction that is rolled back: compare, change nothing.
+            stats_rebuild()
+            fresh = stats_snapshot()
+            transaction.set_rollback(True)
         differing = sorted(
             key
             for part in ("stats", "durations")
