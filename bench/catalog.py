@@ -134,9 +134,18 @@ def _reusable(target: dict[str, Any], args: argparse.Namespace) -> dict[str, Any
     return meta
 
 
+def _analyze() -> None:
+    """PostgreSQL: statistics and visibility maps of what was just written (a migration may
+    have rewritten every search row); without them the planner misjudges the text matches."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+
+
 def _fill(target: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     from django.core.management import call_command
-    from django.db import connection
 
     from bench import catalog_data
 
@@ -145,9 +154,7 @@ def _fill(target: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     call_command("createcachetable", verbosity=0)
     _say(f"  migrated in {time.perf_counter() - began:.1f} s")
     made = catalog_data.generate(datasets=args.datasets, seed=args.seed, progress=_say)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    _analyze()
     meta = {
         "datasets": args.datasets,
         "seed": args.seed,
@@ -297,6 +304,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             _say(f"reusing the {target['vendor']} catalog ({meta['datasets']:,} datasets)")
             call_command("migrate", verbosity=0, interactive=False)
+            _analyze()
         harvestable = Dataset.objects.filter(
             state=State.ACTIVE, private=False, allow_harvest=True
         ).count()

@@ -8,6 +8,7 @@ Private resources (resource_private) are left out for viewers who may not edit t
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import uuid
 from typing import Any
@@ -16,7 +17,7 @@ from django.conf import settings
 
 from krabuan.catalog import schema
 from krabuan.catalog.models import Dataset, Group, Organization, Resource
-from krabuan.catalog.permissions import can_edit_dataset
+from krabuan.catalog.permissions import can_edit_catalog, can_edit_dataset
 from krabuan.catalog.selectors import with_related
 
 _CKAN_BOOL = {True: "True", False: "False"}
@@ -31,11 +32,17 @@ def ckan_timestamp(value: dt.datetime | None) -> str | None:
     return value.isoformat(timespec="microseconds")
 
 
-def site_url(path: str) -> str:
+# Stands for the site's address in stored dicts (DatasetListing): the address is a setting that
+# may change after they were written. No text of the catalog holds a NUL character.
+SITE_MARKER = "\x00site\x00"
+_SITE_MARKER_JSON = json.dumps(SITE_MARKER)[1:-1]
+
+
+def site_url(path: str, site: str | None = None) -> str:
     """An absolute URL on this site (CKAN gives absolute URLs for uploads and images)."""
     if not path or "://" in path:
         return path
-    return f"{settings.KRABUAN_SITE_URL}{path}"
+    return f"{settings.KRABUAN_SITE_URL if site is None else site}{path}"
 
 
 def upload_path(resource: Resource, dataset_name: str | None = None) -> str:
@@ -80,11 +87,13 @@ def _schema_fields(
     return out
 
 
-def resource_dict(resource: Resource, *, dataset: Dataset | None = None) -> dict[str, Any]:
+def resource_dict(
+    resource: Resource, *, dataset: Dataset | None = None, site: str | None = None
+) -> dict[str, Any]:
     """The resource dict of resource_show / package_show."""
     dataset = dataset or resource.dataset
     url = (
-        site_url(upload_path(resource, dataset.name))
+        site_url(upload_path(resource, dataset.name), site)
         if resource.url_type == "upload"
         else resource.url
     )
@@ -123,7 +132,9 @@ def resource_dict(resource: Resource, *, dataset: Dataset | None = None) -> dict
     return out
 
 
-def organization_dict(org: Organization, *, package_count: int | None = None) -> dict[str, Any]:
+def organization_dict(
+    org: Organization, *, package_count: int | None = None, site: str | None = None
+) -> dict[str, Any]:
     """The organization dict of organization_show / organization_list(all_fields)."""
     out: dict[str, Any] = {
         "id": str(org.pk),
@@ -132,7 +143,7 @@ def organization_dict(org: Organization, *, package_count: int | None = None) ->
         "display_name": org.title,
         "description": org.description,
         "image_url": org.image_url,
-        "image_display_url": site_url(org.image_url),
+        "image_display_url": site_url(org.image_url, site),
         "created": ckan_timestamp(org.created_at),
         "type": "organization",
         "state": org.state,
@@ -184,12 +195,12 @@ def _license(dataset: Dataset) -> dict[str, Any]:
     }
 
 
-def dataset_dict(dataset: Dataset, *, user: Any) -> dict[str, Any]:
+def dataset_dict(dataset: Dataset, *, user: Any, site: str | None = None) -> dict[str, Any]:
     """The package_show dict; load the dataset with selectors.with_related to keep it cheap."""
     org = dataset.owner_org
     editor = can_edit_dataset(user, dataset)
     resources = [
-        resource_dict(r, dataset=dataset)
+        resource_dict(r, dataset=dataset, site=site)
         for r in dataset.resources.all()
         if r.state != "deleted" and (editor or not r.resource_private)
     ]
@@ -233,12 +244,12 @@ def dataset_dict(dataset: Dataset, *, user: Any) -> dict[str, Any]:
                 "title": g.title,
                 "display_name": g.title,
                 "description": g.description,
-                "image_display_url": site_url(g.image_url),
+                "image_display_url": site_url(g.image_url, site),
             }
             for g in groups
         ],
         "extras": [],
-        "organization": organization_dict(org) if org else None,
+        "organization": organization_dict(org, site=site) if org else None,
         "resources": resources,
         "relationships_as_subject": [],
         "relationships_as_object": [],
@@ -267,15 +278,43 @@ def dataset_dict(dataset: Dataset, *, user: Any) -> dict[str, Any]:
     return out
 
 
+def public_dict_json(dataset: Dataset) -> str:
+    """The stored form of a dataset's dict for callers who may not edit it (DatasetListing):
+    JSON with SITE_MARKER for the site's address. Load the dataset with with_related."""
+    return json.dumps(
+        dataset_dict(dataset, user=None, site=SITE_MARKER), ensure_ascii=False, sort_keys=False
+    )
+
+
+def _listed(keys: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """The stored dicts of these datasets (DatasetListing), parsed in one go."""
+    from krabuan.catalog.models import DatasetListing
+
+    rows = list(DatasetListing.objects.filter(pk__in=keys).values_list("pk", "public_dict"))
+    if not rows:
+        return {}
+    site = json.dumps(settings.KRABUAN_SITE_URL)[1:-1]
+    text = "[" + ",".join(raw for _pk, raw in rows) + "]"
+    parsed = json.loads(text.replace(_SITE_MARKER_JSON, site))
+    return {_key(pk): value for (pk, _raw), value in zip(rows, parsed, strict=True)}
+
+
+def _key(pk: Any) -> uuid.UUID:
+    return pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
+
+
 def dataset_dicts(ids: list[uuid.UUID], *, user: Any) -> list[dict[str, Any]]:
     """package_show dicts for many datasets in the given order, in a constant number of queries
-    (package_search results); ids that no longer exist are skipped."""
+    (package_search results); ids that no longer exist are skipped. A caller who may edit no
+    dataset gets the stored dicts (DatasetListing: one query instead of building each dict
+    from its rows); a dataset without one, and every dataset for the catalog's editors, is
+    built from its rows."""
     if not ids:
         return []
-    by_id = {d.pk: d for d in with_related(Dataset.objects.filter(pk__in=list(ids)))}
-    out = []
-    for pk in ids:
-        key = pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
-        if key in by_id:
-            out.append(dataset_dict(by_id[key], user=user))
-    return out
+    keys = [_key(pk) for pk in ids]
+    found: dict[uuid.UUID, dict[str, Any]] = {} if can_edit_catalog(user) else _listed(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for dataset in with_related(Dataset.objects.filter(pk__in=missing)):
+            found[dataset.pk] = dataset_dict(dataset, user=user)
+    return [found[key] for key in keys if key in found]

@@ -253,6 +253,62 @@ class DatasetSearchDoc(models.Model):
     organization = models.TextField(blank=True)
     notes = models.TextField(blank=True)
     res_formats = models.TextField(blank=True)  # space-separated upper-case formats (facets)
+    # The link-table facet keys (search/counting.py): PostgreSQL reads these rows for every match
+    # anyway, so a search counts its facets from them without another join.
+    facet_keys = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"search doc {self.dataset_id}"
+
+
+class DatasetFacetKeys(models.Model):
+    """The link-table facet values of a dataset in one narrow row, rewritten with its search
+    document: groups and tags by id, and the formats of its public resources. The facet counts
+    of a search read these rows for the matches and count them in Python, instead of joining
+    the tag, group and resource tables for thousands of matches (search/counting.py)."""
+
+    dataset = models.OneToOneField(
+        Dataset, on_delete=models.CASCADE, primary_key=True, related_name="facet_keys"
+    )
+    keys = models.TextField(blank=True)  # tab-separated "g<hex id>", "t<hex id>", "fCSV"
+    # What the dataset adds to FacetTotal, as it was added: its visibility class and every facet
+    # value (search/totals.py), so that a change subtracts exactly what was counted.
+    visibility = models.CharField(max_length=30, blank=True)
+    counted = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"facet keys {self.dataset_id}"
+
+
+class FacetTotal(models.Model):
+    """How many datasets of one visibility class (state, private, allow_harvest) have one facet
+    value; the key "" counts the datasets. Kept by search/totals.py in the transaction that
+    rewrites a dataset's search document, so that a search without words and without filters
+    other than visibility (the portal's first page, `q=*:*`) reads its facets from a few rows."""
+
+    visibility = models.CharField(max_length=30)
+    key = models.CharField(max_length=300)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["visibility", "key"], name="catalog_facet_total_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visibility} {self.key}: {self.n}"
+
+
+class DatasetListing(models.Model):
+    """The package_show dict of a dataset as anyone who may not edit it sees it (private
+    resources left out), as JSON, rewritten with its search document. package_search returns
+    these for such callers, as CKAN returns the data dict stored in its Solr index. The site's
+    address is a marker (dictize.SITE_MARKER), filled in when served."""
+
+    dataset = models.OneToOneField(
+        Dataset, on_delete=models.CASCADE, primary_key=True, related_name="listing"
+    )
+    public_dict = models.TextField()
+
+    def __str__(self) -> str:
+        return f"listing {self.dataset_id}"

@@ -67,17 +67,22 @@ def py_id(value: object) -> uuid.UUID:
 # --- writing -------------------------------------------------------------------------------
 
 
-def write(rows: Sequence[tuple[uuid.UUID, dict[str, list[str]]]]) -> None:
-    """Replace the index entries of these datasets (their search docs must exist already)."""
+def write(
+    rows: Sequence[tuple[uuid.UUID, dict[str, list[str]]]], facets: dict[Any, str] | None = None
+) -> None:
+    """Replace the index entries of these datasets (their search docs must exist already);
+    `facets` are their link-table facet keys (counting.link_keys), by dataset id."""
     if not rows:
         return
     if vendor() == "sqlite":
-        _sqlite_write(rows)
+        _sqlite_write(rows, facets or {})
     elif vendor() == "postgresql":
         _pg_write(rows)
 
 
-def _sqlite_write(rows: Sequence[tuple[uuid.UUID, dict[str, list[str]]]]) -> None:
+def _sqlite_write(
+    rows: Sequence[tuple[uuid.UUID, dict[str, list[str]]]], facets: dict[Any, str]
+) -> None:
     hexes = [pk.hex for pk, _fields in rows]
     with connection.cursor() as cursor:
         keys = _sqlite_keys(cursor, hexes)
@@ -90,11 +95,15 @@ def _sqlite_write(rows: Sequence[tuple[uuid.UUID, dict[str, list[str]]]]) -> Non
                 "INSERT INTO catalog_search_fts_key (dataset_id) VALUES (%s)", missing
             )
             keys = _sqlite_keys(cursor, hexes)
-        # The title's terms beside the key: ranking reads them for every match, and the
-        # key rows are narrow where the search documents are not.
+        # The title's terms and the facet keys beside the key: ranking and facet counting
+        # read them for every match, and the key rows are narrow where the search documents
+        # are not (and found by integer rowid, where the facet keys' own table is not).
         cursor.executemany(
-            "UPDATE catalog_search_fts_key SET title = %s WHERE id = %s",
-            [(" ".join(fields.get("title", [])), keys[pk.hex]) for pk, fields in rows],
+            "UPDATE catalog_search_fts_key SET title = %s, facets = %s WHERE id = %s",
+            [
+                (" ".join(fields.get("title", [])), facets.get(pk, ""), keys[pk.hex])
+                for pk, fields in rows
+            ],
         )
         cursor.executemany(
             "INSERT INTO catalog_search_fts "
@@ -143,6 +152,16 @@ def _pg_write(rows: Sequence[tuple[uuid.UUID, dict[str, list[str]]]]) -> None:
             "UPDATE catalog_datasetsearchdoc SET document = %s::tsvector WHERE dataset_id = %s",
             [(tsvector_literal(fields), pk) for pk, fields in rows],
         )
+
+
+def analyze() -> None:
+    """PostgreSQL: fresh planner statistics after every search row was rewritten; with the old
+    ones it estimates text matches wrongly and looks up documents one by one."""
+    if vendor() == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE catalog_datasetsearchdoc, catalog_datasetfacetkeys, catalog_datasetlisting"
+            )
 
 
 def prune() -> int:

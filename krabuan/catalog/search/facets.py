@@ -1,4 +1,4 @@
-"""Facet items of a search; the counts come from one statement (sql.stats_sql)."""
+"""Facet items of a search; the counts come from search/counting.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Keep a dataset's segmented search document and its full-text index entry in step with the
-dataset. Services call `index_dataset` inside their transaction; `index_datasets` does many at
-once (imports, the benchmark) and `reindex_all` rebuilds everything (`krabuan catalog_reindex`)."""
+"""Keep a dataset's segmented search document, its full-text index entry, its facet keys and
+totals (counting.py, totals.py) and its stored package_show dict in step with the dataset.
+Services call `index_dataset` inside their transaction; `index_datasets` does many at once
+(imports, the benchmark) and `reindex_all` rebuilds everything (`krabuan catalog_reindex`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Prefetch
 
-from krabuan.catalog.models import Dataset, DatasetSearchDoc, Resource, State
-from krabuan.catalog.search import engine
+from krabuan.catalog.dictize import public_dict_json
+from krabuan.catalog.models import (
+    Dataset,
+    DatasetFacetKeys,
+    DatasetListing,
+    DatasetSearchDoc,
+    State,
+)
+from krabuan.catalog.search import engine, totals
 from krabuan.catalog.search.text import parts, terms
+from krabuan.catalog.selectors import with_related
 
 BATCH_SIZE = 500
 DOC_FIELDS = ("name", "title", "tags", "groups", "organization", "notes")
@@ -60,26 +68,14 @@ def document_for(dataset: Dataset) -> Document:
 
 
 def index_dataset(dataset: Dataset) -> None:
-    """Rewrite the search document and the full-text entry of one dataset."""
-    doc = document_for(dataset)
-    with transaction.atomic():
-        DatasetSearchDoc.objects.update_or_create(dataset=dataset, defaults=doc.doc_values())
-        engine.write([(dataset.pk, doc.fields)])
+    """Rewrite the search document, the full-text entry, the facet keys and the stored dict of
+    one dataset (read again with its relations: the caller's copy may hold stale ones)."""
+    index_datasets([dataset.pk])
 
 
 def _with_related(ids: list[uuid.UUID]) -> list[Dataset]:
-    return list(
-        Dataset.objects.filter(pk__in=ids)
-        .select_related("owner_org")
-        .prefetch_related(
-            "tags",
-            "groups",
-            Prefetch(
-                "resources", queryset=Resource.objects.only("id", "dataset_id", "format", "state")
-            ),
-        )
-        .order_by()
-    )
+    # The same loading as package_show's, so the stored dict is the dict it would build.
+    return list(with_related(Dataset.objects.filter(pk__in=ids)).order_by())
 
 
 def index_datasets(ids: Iterable[uuid.UUID]) -> int:
@@ -90,13 +86,33 @@ def index_datasets(ids: Iterable[uuid.UUID]) -> int:
         datasets = _with_related(pending[start : start + BATCH_SIZE])
         docs = [(d.pk, document_for(d)) for d in datasets]
         with transaction.atomic():
+            keyed = totals.record(datasets)
+            facets = {k.dataset_id: k.keys for k in keyed}
             DatasetSearchDoc.objects.bulk_create(
-                [DatasetSearchDoc(dataset_id=pk, **doc.doc_values()) for pk, doc in docs],
+                [
+                    DatasetSearchDoc(dataset_id=pk, facet_keys=facets[pk], **doc.doc_values())
+                    for pk, doc in docs
+                ],
                 update_conflicts=True,
                 unique_fields=["dataset"],
-                update_fields=[*DOC_FIELDS, "res_formats"],
+                update_fields=[*DOC_FIELDS, "res_formats", "facet_keys"],
             )
-            engine.write([(pk, doc.fields) for pk, doc in docs])
+            DatasetFacetKeys.objects.bulk_create(
+                keyed,
+                update_conflicts=True,
+                unique_fields=["dataset"],
+                update_fields=["keys", "visibility", "counted"],
+            )
+            engine.write([(pk, doc.fields) for pk, doc in docs], facets)
+            DatasetListing.objects.bulk_create(
+                [
+                    DatasetListing(dataset_id=d.pk, public_dict=public_dict_json(d))
+                    for d in datasets
+                ],
+                update_conflicts=True,
+                unique_fields=["dataset"],
+                update_fields=["public_dict"],
+            )
         done += len(docs)
     return done
 
@@ -111,4 +127,6 @@ def reindex_all(*, progress: Callable[[int, int], None] | None = None) -> int:
             progress(done, len(ids))
     with transaction.atomic():
         engine.prune()
+    totals.rebuild()
+    engine.analyze()
     return done

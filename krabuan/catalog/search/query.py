@@ -1,14 +1,17 @@
 """`dataset_search`: CKAN's package_search over the catalog (q, fq, sort, paging, facets), with
 Thai-aware full-text ranking by the database's own engine.
 
-A request is two queries whatever its size: the count with every facet (one statement), and
-the page of ids (search/sql.py). Like CKAN, it silently adds `+capacity:public` (unless
-include_private: then private datasets only for those who may see them) and `+state:active`
-(plus draft / deleted when asked, unless the request names a state itself)."""
+A request is two statements whatever its size: the count with the facets (search/counting.py,
+or search/totals.py for a search without words), plus one name lookup per organization, group
+or tag facet, and the page of ids (search/sql.py). Like CKAN, it silently adds
+`+capacity:public` (unless include_private: then private datasets only for those who may see
+them) and `+state:active` (plus draft / deleted when asked, unless the request names a state
+itself)."""
 
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +21,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from krabuan.catalog.models import Dataset, State
-from krabuan.catalog.search import engine, sql
+from krabuan.catalog.search import counting, engine, sql, totals
 from krabuan.catalog.search.facets import FacetItem, check_fields, facet_items
 from krabuan.catalog.search.filters import (
     Compiler,
@@ -206,13 +209,9 @@ def dataset_search(
         )
     except sql.NoResults:
         return SearchResult(count=0, ids=[], facets={f: [] for f in fields}, sort=sort_text)
+    count, keys = _counted(src, fields, use_totals=bool(fields) and not ranking)
+    stats = counting.facet_rows(keys, fields=fields, limit=facet_limit, mincount=facet_mincount)
     with connection.cursor() as cursor:
-        statement, params = sql.stats_sql(
-            src, fields=fields, limit=facet_limit, mincount=facet_mincount
-        )
-        cursor.execute(statement, params)
-        stats = cursor.fetchall()
-        count = next(int(n) for field_name, _v, _l, n in stats if field_name == "")
         ids: list[uuid.UUID] = []
         if rows_wanted := min(rows_asked, max(0, count - start)):
             statement, params = sql.page_sql(
@@ -221,3 +220,25 @@ def dataset_search(
             cursor.execute(statement, params)
             ids = [engine.py_id(row[0]) for row in cursor.fetchall()]
     return SearchResult(count=count, ids=ids, facets=facet_items(stats, fields), sort=sort_text)
+
+
+def _counted(
+    src: sql.Source, fields: Sequence[str], *, use_totals: bool
+) -> tuple[int, Counter[str]]:
+    """How many datasets match and their facet keys: from the totals when the search has no
+    words and filters on visibility only, else from the matches' rows (or a plain count when
+    no facet is asked)."""
+    if use_totals:
+        classes = totals.matching_classes(src.where_sql, src.params)
+        if classes is not None:
+            summed = totals.totals(classes)
+            return summed.get(totals.COUNT, 0), summed
+    with connection.cursor() as cursor:
+        if not fields:
+            statement, params = sql.count_sql(src)
+            cursor.execute(statement, params)
+            return int(cursor.fetchone()[0]), Counter()
+        statement, params = counting.rows_sql(src)
+        cursor.execute(statement, params)
+        rows = cursor.fetchall()
+    return len(rows), counting.row_keys(rows, fields)

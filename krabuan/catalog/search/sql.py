@@ -1,11 +1,10 @@
-"""The two statements of a search: the page of ids, and the count with every facet at once.
+"""The statements of a search: the page of ids, and the count (search/counting.py reads the
+facet values of the matches).
 
 Both start from the same place: the text matches (when the request has words) joined to the
 datasets, then the request's other conditions (compiled by Django, inlined as a WHERE on the
 unaliased `catalog_dataset`). Starting from the matches keeps SQLite, which has no planner
-statistics, from scanning every active dataset to test each against the match list. The count
-and the facets read one MATERIALIZED common table of the filtered datasets, so the text match
-and the filters are evaluated once per request, not once per facet.
+statistics, from scanning every active dataset to test each against the match list.
 
 Every statement here is assembled from constants, Django's compiled WHERE and table names from
 the models; every value goes as a parameter."""
@@ -22,7 +21,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-from krabuan.catalog.models import Dataset, Group, Organization, Resource, State, Tag
+from krabuan.catalog.models import Dataset
 from krabuan.catalog.search import engine
 from krabuan.catalog.search.engine import TextQuery
 
@@ -41,6 +40,7 @@ class Source:
     rank_sql: str = ""
     title_sql: str = "s.title"  # the title's terms joined by spaces
     rank_params: tuple[Any, ...] = ()
+    facets_sql: str = ""  # the link-table facet keys when the FROM has them at hand
 
 
 class NoResults(Exception):
@@ -88,10 +88,12 @@ def source(
             ranked=rank,
             rank_sql=f"ts_rank_cd('{engine.PG_RANK_WEIGHTS}', s.document, %s::tsquery, 1)",
             rank_params=(tsquery,),
+            facets_sql="s.facet_keys",
         )
     ranked = ", k.title AS title, bm25(catalog_search_fts, 4, 4, 3, 2, 2, 2, 1) AS rank"
     hits = (
-        f"SELECT k.dataset_id AS dataset_id{ranked if rank else ''} FROM catalog_search_fts "
+        f"SELECT k.dataset_id AS dataset_id, k.facets AS facets{ranked if rank else ''} "
+        "FROM catalog_search_fts "
         "JOIN catalog_search_fts_key k ON k.id = catalog_search_fts.rowid "
         "WHERE catalog_search_fts MATCH %s"
     )
@@ -103,6 +105,7 @@ def source(
         ranked=rank,
         rank_sql="-h.rank",  # bm25: lower is better
         title_sql="h.title",
+        facets_sql="h.facets",
     )
 
 
@@ -161,91 +164,23 @@ _BASE_COLUMNS = (
     "data_classification",
     "private",
 )
-_PLAIN = ("license_id", "data_type", "data_category", "data_classification")
+FACET_FIELDS = (
+    "organization",
+    "groups",
+    "tags",
+    "res_format",
+    "private",
+    "license_id",
+    "data_type",
+    "data_category",
+    "data_classification",
+)
 
 
-def _facet_select(field: str) -> tuple[str, list[Any]]:
-    """SELECT field, value, label, n over `base b`, values counted at least %s times. Rows are
-    grouped by key first and named after, so the names are looked up once per value."""
-    if field in ("organization", "groups", "tags"):
-        if field == "organization":
-            grouped = (
-                "SELECT b.owner_org_id AS k, COUNT(*) AS n FROM base b GROUP BY b.owner_org_id"
-            )
-            target, label = Organization._meta.db_table, "t.title"
-        else:
-            related = Dataset.groups if field == "groups" else Dataset.tags
-            key = "group_id" if field == "groups" else "tag_id"
-            grouped = (
-                f"SELECT x.{key} AS k, COUNT(*) AS n FROM base b "
-                + _each(_q(related.through._meta.db_table), "x", "x.dataset_id = b.id", key)
-                + f" GROUP BY x.{key}"
-            )
-            target = (Group if field == "groups" else Tag)._meta.db_table
-            label = "t.title" if field == "groups" else "t.name"
-        return (
-            f"SELECT '{field}' AS field, t.name AS value, {label} AS label, c.n AS n "
-            f"FROM ({grouped} HAVING COUNT(*) >= %s) c JOIN {_q(target)} t ON t.id = c.k",
-            [],
-        )
-    if field == "res_format":
-        resource = _q(Resource._meta.db_table)
-        # A private resource (resource_private) does not show its format to the public.
-        return (
-            "SELECT 'res_format' AS field, UPPER(r.format) AS value, UPPER(r.format) AS label, "
-            "COUNT(DISTINCT r.dataset_id) AS n FROM base b "
-            + _each(
-                resource,
-                "r",
-                "r.dataset_id = b.id AND r.resource_private = %s AND r.state <> %s "
-                "AND r.format <> ''",
-                "dataset_id, format",
-            )
-            + " GROUP BY UPPER(r.format) HAVING COUNT(DISTINCT r.dataset_id) >= %s",
-            [False, State.DELETED.value],
-        )
-    if field == "private":
-        flag = "CASE WHEN b.private THEN 'true' ELSE 'false' END"
-        return (
-            f"SELECT 'private' AS field, {flag} AS value, {flag} AS label, COUNT(*) AS n "
-            f"FROM base b GROUP BY {flag} HAVING COUNT(*) >= %s",
-            [],
-        )
-    assert field in _PLAIN
-    return (
-        f"SELECT '{field}' AS field, b.{field} AS value, b.{field} AS label, COUNT(*) AS n "
-        f"FROM base b WHERE b.{field} <> '' GROUP BY b.{field} HAVING COUNT(*) >= %s",
-        [],
-    )
-
-
-FACET_FIELDS = ("organization", "groups", "tags", "res_format", "private", *_PLAIN)
-
-
-def stats_sql(
-    src: Source, *, fields: Sequence[str], limit: int, mincount: int
-) -> tuple[str, list[Any]]:
-    """Rows (field, value, label, n): the count first (field ""), then each facet's values,
-    most frequent first, at least `mincount`, at most `limit` (all when negative)."""
-    if not fields:  # the count alone (the harvester's pages): no table to share
-        return (
-            "SELECT '' AS field, '' AS value, '' AS label, COUNT(*) AS n "
-            f"FROM {src.from_sql} WHERE {src.where_sql}",
-            [*src.params],
-        )
-    columns = ", ".join(f"{_q(DATASET)}.{_q(c)} AS {c}" for c in _BASE_COLUMNS)
-    sql = [
-        f"WITH base AS {_materialized()}(SELECT {columns} FROM {src.from_sql} "
-        f"WHERE {src.where_sql}) "
-        "SELECT '' AS field, '' AS value, '' AS label, COUNT(*) AS n FROM base"
-    ]
-    params: list[Any] = [*src.params]
-    for number, field in enumerate(fields):
-        select, select_params = _facet_select(field)
-        top = f" LIMIT {int(limit)}" if limit >= 0 else ""
-        sql.append(f"SELECT * FROM ({select} ORDER BY n DESC, value{top}) f{number}")
-        params += [*select_params, max(1, mincount)]
-    return " UNION ALL ".join(sql), params
+def count_sql(src: Source) -> tuple[str, list[Any]]:
+    """How many datasets match (a request without facets, such as a harvester's page); with
+    facets, search/counting.py counts the matches' rows instead."""
+    return f"SELECT COUNT(*) FROM {src.from_sql} WHERE {src.where_sql}", [*src.params]
 
 
 # The columns of the covering index catalog_search_visible_by_id (migration 0002).

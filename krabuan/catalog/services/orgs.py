@@ -83,11 +83,11 @@ def _audit_fields(model: type[Organization] | type[Group]) -> list[str]:
 
 
 def _reindex(datasets: Any) -> None:
-    """Search documents carry organization and group names: rewrite them after a rename."""
-    from krabuan.catalog.search.index import index_dataset
+    """Search documents carry organization and group names, and the stored package_show dicts
+    (DatasetListing) their other fields too: rewrite them after a change."""
+    from krabuan.catalog.search.index import index_datasets
 
-    for dataset in datasets.select_related("owner_org").prefetch_related("tags", "groups"):
-        index_dataset(dataset)
+    index_datasets(list(datasets.values_list("pk", flat=True)))
 
 
 @transaction.atomic
@@ -116,7 +116,7 @@ def organization_update(
     for key, value in _clean(Organization, data, instance=org).items():
         setattr(org, key, value)
     org.save()
-    if org.title != before["title"] or org.name != before["name"]:
+    if snapshot(org, _audit_fields(Organization)) != before:
         _reindex(org.datasets.all())
     audit_record(
         actor=actor,
@@ -151,7 +151,7 @@ def group_update(*, actor: Any, group: Group, data: dict[str, Any]) -> Group:
     for key, value in _clean(Group, data, instance=group).items():
         setattr(group, key, value)
     group.save()
-    if group.title != before["title"] or group.name != before["name"]:
+    if snapshot(group, _audit_fields(Group)) != before:
         _reindex(group.datasets.all())
     audit_record(
         actor=actor,
