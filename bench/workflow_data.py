@@ -133,6 +133,7 @@ CASE_COLUMNS = (
     "closed_at",
     "created_by_id",
     "schedule_id",
+    "late",
 )
 CONFIRMATION_COLUMNS = (
     "id",
@@ -725,6 +726,7 @@ class _Generator:
         number = self.numbers.get((plan.code, fiscal_year), 0) + 1
         self.numbers[(plan.code, fiscal_year)] = number
         subject = _SUBJECTS[case_id % len(_SUBJECTS)]
+        late = any(row.breached for row in rows.values())
         case_rows.append(
             (
                 case_id,
@@ -743,6 +745,7 @@ class _Generator:
                 closed,
                 handler,
                 None,
+                late,
             )
         )
 

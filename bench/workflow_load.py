@@ -264,7 +264,7 @@ def _escalation_state_reset() -> dict[str, int]:
 
     from bench.workflow_data import DATA_NOW
     from krabuan.notify.models import Notification
-    from krabuan.workflow.models import StepInstance, StepStatus
+    from krabuan.workflow.models import Case, StepInstance, StepStatus
     from krabuan.workflow.services import escalation
 
     seen = DATA_NOW - dt.timedelta(minutes=5)
@@ -290,6 +290,9 @@ def _escalation_state_reset() -> dict[str, int]:
         Notification.objects.all().delete()
         open_steps = StepInstance.objects.filter(status=StepStatus.ACTIVE)
         open_steps.update(escalation_level=0, due_soon_notified=False)
+        Case.objects.filter(pk__in=open_steps.filter(due_at__lt=seen).values("case_id")).update(
+            late=True
+        )
         open_steps.filter(due_at__lt=seen).update(breached=True)
         for level, ids in levels.items():
             for start in range(0, len(ids), 5000):

@@ -63,6 +63,10 @@ class Case(TimeStampedModel):
         db_index=True,
     )
     fiscal_year = models.PositiveIntegerField(_("ปีงบประมาณ (พ.ศ.)"), db_index=True)
+    # Some step of the case breached its deadline. Set with the step's flag (which never clears)
+    # by the services, so the case list's "late" filter is a column, not a semi-join over
+    # every breached step row (hundreds of thousands at ministry scale).
+    late = models.BooleanField(_("มีขั้นตอนเกินกำหนด"), default=False)
     started_at = models.DateTimeField(_("เริ่มเมื่อ"))
     closed_at = models.DateTimeField(_("ปิดเมื่อ"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -86,6 +90,15 @@ class Case(TimeStampedModel):
             models.Index(fields=["status", "started_at", "id"]),
             # The list of one process version: an index range in the list's order.
             models.Index(fields=["process", "started_at", "id"]),
+            # The late cases, whole or by year, in the list's order.
+            models.Index(
+                fields=["started_at", "id"], condition=Q(late=True), name="workflow_case_late_idx"
+            ),
+            models.Index(
+                fields=["fiscal_year", "started_at", "id"],
+                condition=Q(late=True),
+                name="workflow_case_late_year_idx",
+            ),
             # The dashboard's cases per process of a year, counted from the index alone (the id
             # is in every SQLite index already; PostgreSQL needs it included to join on it).
             models.Index(

@@ -564,6 +564,7 @@ def step_complete(
         instance.on_time = at <= instance.due_at
         if not instance.on_time and not instance.breached:
             instance.breached, instance.breached_at = True, instance.due_at
+            Case.objects.filter(pk=instance.case_id, late=False).update(late=True)
     instance.save()
     stats.step_changed(row=instance, before=counted)
     audit_record(

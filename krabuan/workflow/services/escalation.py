@@ -36,7 +36,7 @@ from krabuan.core.audit import audit_record
 from krabuan.core.thai import format_datetime
 from krabuan.notify.services import notify
 from krabuan.org.models import Membership, Role, Unit
-from krabuan.workflow.models import StepInstance, StepStatus
+from krabuan.workflow.models import Case, StepInstance, StepStatus
 
 logger = logging.getLogger(__name__)
 
@@ -372,9 +372,10 @@ def breaches_mark(*, now: dt.datetime | None = None) -> int:
     """Mark active steps past their deadline breached (breached_at = the deadline); one UPDATE.
     The flag is never cleared, so a step that was late stays late in the KPI."""
     now = now or timezone.now()
-    return StepInstance.objects.filter(
-        status=StepStatus.ACTIVE, breached=False, due_at__lt=now
-    ).update(breached=True, breached_at=F("due_at"))
+    due = StepInstance.objects.filter(status=StepStatus.ACTIVE, breached=False, due_at__lt=now)
+    with transaction.atomic():
+        Case.objects.filter(late=False, pk__in=due.values("case_id")).update(late=True)
+        return due.update(breached=True, breached_at=F("due_at"))
 
 
 def review_candidates() -> list[int]:

@@ -163,6 +163,27 @@ def test_breach_stays_set_after_pause_and_completion(step, worker):
     assert step.breached_at == T0 + ALLOWED
 
 
+def test_the_sweep_marks_the_case_late_with_its_step(step):
+    sweep_at(at_pct(99))
+    assert Case.objects.get(pk=step.case_id).late is False
+    sweep_at(at_pct(101))
+    assert Case.objects.get(pk=step.case_id).late is True
+
+
+def test_a_step_completed_late_marks_its_case_late(step, worker):
+    with time_machine.travel(at_pct(100.5), tick=False):  # before any sweep saw it
+        step_complete(instance=step, actor=worker)
+    step.refresh_from_db()
+    assert (step.breached, step.on_time) == (True, False)
+    assert Case.objects.get(pk=step.case_id).late is True
+
+
+def test_a_step_completed_on_time_leaves_its_case_on_time(step, worker):
+    with time_machine.travel(at_pct(50), tick=False):
+        step_complete(instance=step, actor=worker)
+    assert Case.objects.get(pk=step.case_id).late is False
+
+
 def test_paused_steps_are_not_escalated_and_their_wait_does_not_count(step, worker):
     with time_machine.travel(at_pct(50), tick=False):
         step_pause(instance=step, actor=worker, reason="รอหน่วยงานภายนอกตอบกลับ")

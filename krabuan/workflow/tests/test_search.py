@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from krabuan.core.thai import BANGKOK
-from krabuan.workflow import search
+from krabuan.workflow import search, selectors
 from krabuan.workflow.models import CaseSearch
 from krabuan.workflow.selectors import case_list
 from krabuan.workflow.services.cases import case_start
@@ -134,3 +134,25 @@ def test_a_search_page_reads_the_same_number_of_queries_for_any_number_of_matche
     assert response.context["page"].paginator.count == 61
     assert len(response.context["page"].object_list) == 50
     assert len(many) == len(few)
+
+
+def test_a_narrowed_search_counts_up_to_the_cap_and_says_there_are_more(
+    client, fy2567, worker, monkeypatch
+):
+    monkeypatch.setattr(selectors, "SEARCH_COUNT_CAP", 3)
+    client.force_login(worker)
+    c10 = process(fy2567, "C10")
+    with time_machine.travel(at(2024, 4, 10, 9, 0), tick=False):
+        made = [case_start(process=c10, title=f"เครื่องพิมพ์ {n}", actor=worker) for n in range(5)]
+    narrowed = client.get("/work/cases/", {"q": "เครื่องพิมพ์", "status": "open"})
+    assert narrowed.context["page"].paginator.count == 3
+    assert narrowed.context["more"] is True
+    assert "พบมากกว่า" in narrowed.content.decode()
+    assert [c.pk for c in narrowed.context["page"].object_list] == [c.pk for c in made[::-1][:3]]
+    # Within the cap the count is exact; the API always counts exactly.
+    exact = client.get("/work/cases/", {"q": "เครื่องพิมพ์ 4", "status": "open"})
+    assert (exact.context["page"].paginator.count, exact.context["more"]) == (1, False)
+    api = APIClient()
+    api.force_authenticate(worker)
+    body = api.get("/api/v1/cases/", {"search": "เครื่องพิมพ์", "status": "open"}).json()
+    assert body["count"] == 5

@@ -171,12 +171,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
         return _csv(_with_open_steps(qs))
     search = filters.value("q")
     narrowed = any(filters.value(f) for f in ("status", "process", "fiscal_year", "unit", "late"))
-    count = selectors.case_list_count(qs, user=request.user, search=search, narrowed=narrowed)
+    count, more = selectors.case_list_count_capped(
+        qs, user=request.user, search=search, narrowed=narrowed
+    )
     page = _CasePaginator(qs, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     years = selectors.case_years()
     context = {
         "filters": filters,
         "page": page,
+        "more": more,
         "years": years,
         "sorts": CaseFilterForm.SORTS,
         "can_start": can_start_case(request.user),
