@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -128,10 +127,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
     wanted = wanted if wanted in urgency.ORDER else ""
     now = timezone.now()
     at = urgency.clock(now)
-    # Steps without a deadline last (SQLite would put NULLs first).
-    qs = selectors.my_steps(user=user, scope=scope).order_by(
-        F("due_at").asc(nulls_last=True), "case__started_at", "id"
-    )
+    qs = selectors.my_steps(user=user, scope=scope)  # by deadline (see my_steps)
     # Urgency in SQL: one grouped count for the colour badges and one page of rows, however
     # many open steps the scope has (a director's "all" is the whole office).
     level = urgency.level_expression(at)
