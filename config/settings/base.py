@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -225,6 +227,20 @@ KRABUAN_DSR_DAYS = os.environ.get("KRABUAN_DSR_DAYS", "")
 KRABUAN_DSR_RETENTION_DAYS = os.environ.get("KRABUAN_DSR_RETENTION_DAYS", "730")
 
 # Catalog uploads: largest file accepted and the formats (extensions) allowed.
+# Networks inside the ministry the catalog's link checker may request (comma-separated CIDR,
+# e.g. "10.20.0.0/16"); every other loopback, private or reserved address is refused.
+KRABUAN_LINKCHECK_ALLOWED_NETWORKS = [
+    n.strip()
+    for n in os.environ.get("KRABUAN_LINKCHECK_ALLOWED_NETWORKS", "").split(",")
+    if n.strip()
+]
+for _network in KRABUAN_LINKCHECK_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"KRABUAN_LINKCHECK_ALLOWED_NETWORKS: {_network!r} is not a network (CIDR)"
+        ) from _exc
 KRABUAN_CATALOG_MAX_UPLOAD = int(
     os.environ.get("KRABUAN_CATALOG_MAX_UPLOAD", str(100 * 1024 * 1024))
 )

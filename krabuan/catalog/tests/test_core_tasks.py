@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from krabuan.catalog import tasks
 from krabuan.catalog.models import Dataset, Resource
 from krabuan.catalog.services.datasets import dataset_create
 from krabuan.catalog.services.resources import resource_create
@@ -104,3 +105,57 @@ def test_quality_recompute_rescores_every_live_dataset(officer):
     assert quality_recompute() == 1
     ds.refresh_from_db()
     assert ds.quality_score > 0 and "timeliness" in ds.quality_details
+
+
+def test_links_inside_the_network_are_never_requested(officer, monkeypatch):
+    ds, _res = _links(officer, "/ok.csv")
+    inside = [
+        "http://127.0.0.1:8000/admin/",
+        "http://10.1.2.3/data.csv",
+        "http://[::1]/data.csv",
+        "http://169.254.169.254/latest/meta-data/",
+        "https://intranet.moac.example/data.csv",
+    ]
+    for url in inside:
+        resource_create(actor=officer, dataset=ds, data=resource_data(url=url, format="CSV"))
+    monkeypatch.setattr(
+        tasks, "_resolve", lambda host: ["192.168.4.20"] if host == "intranet.moac.example" else []
+    )
+    calls: list[tuple[str, str]] = []
+
+    result = check_links(transport=_transport(calls))
+
+    assert calls == [("HEAD", "https://data.example/ok.csv")]
+    assert result == {"checked": 6, "broken": 0}
+    for url in inside:
+        resource = Resource.objects.get(url=url)
+        assert resource.link_status is None
+        assert "ภายในเครือข่าย" in resource.link_error
+        assert resource.link_checked_at is not None
+
+
+def test_a_redirect_into_the_network_is_not_followed(officer):
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append((request.method, str(request.url)))
+        return httpx.Response(302, headers={"Location": "http://169.254.169.254/latest/"})
+
+    calls: list[tuple[str, str]] = []
+    _ds, res = _links(officer, "/jump.csv")
+    check_links(transport=httpx.MockTransport(handler))
+    assert calls == [("HEAD", "https://data.example/jump.csv")]
+    res["jump.csv"].refresh_from_db()
+    assert res["jump.csv"].link_status is None
+    assert "169.254.169.254" in res["jump.csv"].link_error
+
+
+def test_allowed_intranet_networks_are_checked(officer, settings):
+    settings.KRABUAN_LINKCHECK_ALLOWED_NETWORKS = ["10.20.0.0/16"]
+    org_make()
+    ds = dataset_create(
+        actor=officer,
+        data=dataset_data(resources=[resource_data(url="http://10.20.1.5/ok.csv", format="CSV")]),
+    )
+    calls: list[tuple[str, str]] = []
+    check_links(transport=_transport(calls))
+    assert calls == [("HEAD", "http://10.20.1.5/ok.csv")]
+    assert ds.resources.get().link_status == 200
