@@ -46,7 +46,7 @@ def _resolve(host: str) -> list[str]:
     """The addresses a host name resolves to (empty when it does not resolve: the request
     then fails on its own)."""
     try:
-        return [info[4][0] for info in socket.getaddrinfo(host, None)]
+        return [str(info[4][0]) for info in socket.getaddrinfo(host, None)]
     except (OSError, UnicodeError):
         return []
 
