@@ -206,6 +206,9 @@ class PersonalDataScan(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The uploader wanted the file public; the guard kept it private while this (background)
+    # scan ran. A clean result publishes it (services.resources.resource_publish_after_scan).
+    publish_when_clean = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

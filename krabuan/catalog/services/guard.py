@@ -216,6 +216,10 @@ def scan_run(*, scan_id: int, background: bool = False) -> None:
     _scan_finish(scan_id, status, findings=result.findings, rows=result.rows)
     if status == ScanStatus.FINDINGS and background:
         _tell_requester(scan_id)
+    if status == ScanStatus.CLEAN:
+        from krabuan.catalog.services.resources import resource_publish_after_scan
+
+        resource_publish_after_scan(scan_id=scan_id)
 
 
 def _scan_finish(

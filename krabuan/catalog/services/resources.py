@@ -3,7 +3,9 @@
 Uploads go through Django storage, get size, mimetype and a sha256 hash, and are scanned by the
 personal-data guard. On a public dataset a new file the guard does not clear is kept private
 (resource_private) until a data steward decides; making a resource public again is refused while
-the guard has reasons against it.
+the guard has reasons against it. A file held back only because its scan runs in the background
+goes public by itself when that scan finds nothing (resource_publish_after_scan), unless an
+editor changed the resource in the meantime.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from krabuan.catalog.dictize import upload_path
-from krabuan.catalog.models import Dataset, Resource, State
+from krabuan.catalog.models import Dataset, PersonalDataScan, Resource, ScanStatus, State
 from krabuan.catalog.services.catalog_common import (
     RESOURCE_AUDIT_FIELDS,
     after_change,
@@ -88,11 +90,13 @@ def _guard_upload(*, actor: Any, resource: Resource, dataset: Dataset) -> None:
     """Scan a new file; on a public dataset keep it private unless the guard clears it."""
     from krabuan.catalog.services import guard
 
-    guard.scan_resource(resource=resource, actor=actor)
+    scan = guard.scan_resource(resource=resource, actor=actor)
     public = dataset.state == State.ACTIVE and not dataset.private
     if public and not resource.resource_private and guard.resource_publish_blockers(resource):
         resource.resource_private = True
         resource.save(update_fields=["resource_private"])
+        if scan is not None and scan.status in (ScanStatus.QUEUED, ScanStatus.RUNNING):
+            PersonalDataScan.objects.filter(pk=scan.pk).update(publish_when_clean=True)
 
 
 def _check_resource_publish(resource: Resource, dataset: Dataset, was_visible: bool) -> None:
@@ -174,6 +178,10 @@ def resource_update(
         dataset.state == State.ACTIVE and not dataset.private and not resource.resource_private
     )
     old_file = (resource.upload.name or "") if resource.upload else ""
+    # The editor decides from now on: a scan still running will not publish the file.
+    PersonalDataScan.objects.filter(resource=resource, publish_when_clean=True).update(
+        publish_when_clean=False
+    )
     try:
         if upload is not None:
             _store_upload(resource, upload, dataset)
@@ -205,3 +213,54 @@ def resource_delete(*, actor: Any, resource: Resource) -> None:
     resource_tombstone(actor=actor, resource=resource)
     dataset = Dataset.objects.select_for_update().get(pk=resource.dataset_id)
     _finish(actor=actor, dataset=dataset)
+
+
+@transaction.atomic
+def resource_publish_after_scan(*, scan_id: int) -> bool:
+    """Publish the file a clean background scan cleared, when its uploader wanted it public
+    (PersonalDataScan.publish_when_clean) and it is still the same, private, live file with
+    nothing against it; audited as the system's change. True when it was published."""
+    from krabuan.catalog.services import guard
+
+    scan = PersonalDataScan.objects.select_related("requested_by").get(pk=scan_id)
+    if not scan.publish_when_clean or scan.status != ScanStatus.CLEAN:
+        return False
+    PersonalDataScan.objects.filter(pk=scan_id).update(publish_when_clean=False)
+    resource = (
+        Resource.objects.select_for_update().select_related("dataset").get(pk=scan.resource_id)
+    )
+    dataset = resource.dataset
+    current = guard.current_scan(resource)
+    if (
+        resource.state == State.DELETED
+        or dataset.state == State.DELETED
+        or not resource.resource_private
+        or current is None
+        or current.pk != scan.pk
+        or guard.resource_publish_blockers(resource)
+    ):
+        return False
+    resource.resource_private = False
+    resource.metadata_modified = next_timestamp(resource.metadata_modified)
+    resource.save(update_fields=["resource_private", "metadata_modified"])
+    audit_record(
+        actor=None,
+        action="catalog.resource_publish_after_scan",
+        obj=resource,
+        changes={"resource_private": [True, False], "scan": scan_id},
+    )
+    _finish(actor=None, dataset=dataset)
+    if scan.requested_by is not None:
+        from django.urls import reverse
+
+        from krabuan.notify.services import notify
+
+        notify(
+            user=scan.requested_by,
+            subject=f"ไฟล์ {resource.name} ผ่านการตรวจข้อมูลส่วนบุคคลและเผยแพร่แล้ว",
+            body="ไม่พบข้อมูลที่อาจเป็นข้อมูลส่วนบุคคล ระบบจึงเผยแพร่ไฟล์ตามที่ท่านเลือกไว้",
+            link=reverse("catalog:guard_scan", args=[resource.pk]),
+            dedupe_key=f"catalog-guard-published-{scan_id}",
+            kind="catalog_guard",
+        )
+    return True

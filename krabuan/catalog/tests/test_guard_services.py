@@ -14,12 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from krabuan.catalog import scanner
-from krabuan.catalog.models import Dataset, PersonalDataScan, Resource, ScanDecision
+from krabuan.catalog.models import (
+    Dataset,
+    DatasetListing,
+    PersonalDataScan,
+    Resource,
+    ScanDecision,
+)
 from krabuan.catalog.services import guard
 from krabuan.catalog.services.datasets import dataset_create, dataset_publish
 from krabuan.catalog.services.guard_mask import resource_replace_with_masked
 from krabuan.catalog.services.resources import resource_create, resource_update
-from krabuan.catalog.tests.core_factories import dataset_data, org_make
+from krabuan.catalog.tests.core_factories import dataset_data, org_make, resource_data
 from krabuan.catalog.tests.test_guard_scanner import (
     CLEAN_CSV,
     VALID,
@@ -337,3 +343,63 @@ def test_the_worker_knows_the_scan_task():
     import krabuan.catalog.tasks  # noqa: F401  (what `run_huey` imports)
 
     assert any("guard_scan_task" in name for name in HUEY._registry._registry)
+
+
+def _public_dataset(actor) -> Dataset:
+    org_make()
+    data = dataset_data(private=False, resources=[resource_data()])
+    return dataset_create(actor=actor, data=data)
+
+
+def test_a_file_held_back_for_a_background_scan_goes_public_when_it_is_clean(
+    officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(guard, "INLINE_LIMIT", 10)  # every file goes to the worker
+    dataset = _public_dataset(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        resource = add_file(officer, dataset, CLEAN_CSV.encode())
+        assert resource.resource_private is True  # held back while the scan runs
+        assert resource.scans.get().publish_when_clean is True
+
+    resource.refresh_from_db()
+    assert resource.resource_private is False
+    assert resource.scans.get().publish_when_clean is False
+    entry = AuditEntry.objects.get(action="catalog.resource_publish_after_scan")
+    assert entry.object_id == str(resource.pk) and entry.actor is None
+    assert Notification.objects.filter(
+        user=officer, dedupe_key__startswith="catalog-guard-published-"
+    ).exists()
+    stored = DatasetListing.objects.get(pk=dataset.pk).public_dict
+    assert str(resource.pk) in stored  # the search results show it at once
+
+
+def test_a_held_back_file_with_findings_stays_private(
+    officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(guard, "INLINE_LIMIT", 10)
+    dataset = _public_dataset(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        resource = add_file(officer, dataset, ID_CSV)
+    resource.refresh_from_db()
+    assert resource.resource_private is True
+    assert resource.scans.get().status == "findings"
+    assert not AuditEntry.objects.filter(action="catalog.resource_publish_after_scan").exists()
+
+
+def test_an_edit_before_the_scan_ends_leaves_the_choice_to_the_editor(
+    officer, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(guard, "INLINE_LIMIT", 10)
+    dataset = _public_dataset(officer)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        resource = add_file(officer, dataset, CLEAN_CSV.encode())
+    resource_update(
+        actor=officer,
+        resource=resource,
+        data={"name": "ตารางผลผลิต (แก้ไข)", "description": "รายจังหวัด", "resource_private": True},
+    )
+    for callback in queued:
+        callback()
+    resource.refresh_from_db()
+    assert resource.scans.get().status == "clean"
+    assert resource.resource_private is True

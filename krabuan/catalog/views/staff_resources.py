@@ -50,6 +50,9 @@ def _saved_message(request: HttpRequest, resource: Resource, text: str) -> None:
     if resource.resource_private:
         for blocker in guard.resource_publish_blockers(resource):
             messages.warning(request, _("ทรัพยากรนี้ยังไม่เปิดเผย: %(reason)s") % {"reason": blocker})
+        scan = guard.current_scan(resource)
+        if scan is not None and scan.publish_when_clean:
+            messages.info(request, _("ระบบจะเผยแพร่ไฟล์นี้เองเมื่อตรวจเสร็จและไม่พบข้อมูลส่วนบุคคล"))
 
 
 @editors
