@@ -1,5 +1,6 @@
-"""Protection of public forms without any outside service: a signed Thai arithmetic question
-(single use, 30 minutes), a honeypot field, and a per-address rate limit kept in the cache.
+"""Protection of public forms without any outside service: a signed arithmetic question in words
+(Thai, or English for a reader who chose it; single use, 30 minutes), a honeypot field, and a
+per-address rate limit kept in the cache.
 
 The token is signed, not encrypted, so it carries only a keyed hash of the answer: a bot reading
 the token learns nothing without the server's SECRET_KEY. A token is spent by its first check,
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from pythainlp.util import num_to_thaiword, thaiword_to_num
@@ -44,17 +46,35 @@ def _digest(nonce: str, answer: int) -> str:
     return salted_hmac(_SALT, f"{nonce}:{answer}").hexdigest()
 
 
+_ENGLISH_NUMBERS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+).split()
+_OPERATORS = {
+    "th": {"plus": "บวก", "minus": "ลบ", "times": "คูณ"},
+    "en": {"plus": "plus", "minus": "minus", "times": "times"},
+}
+
+
+def _words(number: int, language: str) -> str:
+    return _ENGLISH_NUMBERS[number] if language == "en" else num_to_thaiword(number)
+
+
 def _question(rng: secrets.SystemRandom) -> tuple[str, int]:
-    """A sum, a difference (never negative) or a small product, in Thai words."""
+    """A sum, a difference (never negative) or a small product, in words of the page's
+    language (Thai, or English for a reader who chose it)."""
+    language = "en" if (translation.get_language() or "").startswith("en") else "th"
     kind = rng.choice(("plus", "minus", "times"))
     if kind == "times":
         a, b = rng.randint(2, 9), rng.randint(2, 5)
-        return f"{num_to_thaiword(a)} คูณ {num_to_thaiword(b)}", a * b
-    a, b = rng.randint(1, 20), rng.randint(1, 20)
-    if kind == "minus":
-        a, b = max(a, b), min(a, b)
-        return f"{num_to_thaiword(a)} ลบ {num_to_thaiword(b)}", a - b
-    return f"{num_to_thaiword(a)} บวก {num_to_thaiword(b)}", a + b
+        answer = a * b
+    else:
+        a, b = rng.randint(1, 20), rng.randint(1, 20)
+        if kind == "minus":
+            a, b = max(a, b), min(a, b)
+        answer = a - b if kind == "minus" else a + b
+    operator = _OPERATORS[language][kind]
+    return f"{_words(a, language)} {operator} {_words(b, language)}", answer
 
 
 def challenge_new() -> Challenge:
@@ -71,6 +91,8 @@ def _parse_answer(answer: str) -> int | None:
     digits = to_arabic_digits(text)
     if digits.isascii() and digits.lstrip("-").isdigit() and len(digits) <= 4:
         return int(digits)
+    if text.lower() in _ENGLISH_NUMBERS:  # "eight"
+        return _ENGLISH_NUMBERS.index(text.lower())
     try:  # "สิบเจ็ด" is an answer too
         return int(thaiword_to_num(text)) if text else None
     except (ValueError, TypeError):

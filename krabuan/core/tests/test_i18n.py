@@ -140,7 +140,8 @@ def test_switching_back_to_thai_takes_effect_on_the_next_page(client, officer):
 
 
 def _entries(text: str) -> list[dict[str, str]]:
-    """The PO file's entries (header excluded) with their flags and joined msgid/msgstr."""
+    """The PO file's entries (header excluded) with their flags and joined msgid/msgstr (the
+    singular form of a plural entry)."""
     entries = []
     for block in re.split(r"\n\s*\n", text.strip()):
         entry = {"flags": "", "msgid": "", "msgstr": ""}
@@ -150,9 +151,11 @@ def _entries(text: str) -> list[dict[str, str]]:
                 entry["flags"] += line[2:]
             elif line.startswith("#"):
                 continue
-            elif match := re.match(r'(msgid|msgstr)\s+"(.*)"$', line):
+            elif match := re.match(r'(msgid|msgstr)(?:\[0\])?\s+"(.*)"$', line):
                 key = match.group(1)
                 entry[key] = match.group(2)
+            elif re.match(r"(msgid_plural|msgstr\[[1-9]\])\s", line):
+                key = None  # the plural forms: the singular stands for the entry
             elif key and line.startswith('"'):
                 entry[key] += line[1:-1]
         if entry["msgid"]:
@@ -174,6 +177,12 @@ def test_every_message_has_an_english_translation_and_none_is_fuzzy():
         "เช่น ระบบเครือข่าย หรือ ๑๐",
         "เช่น 13/05/2569 หรือ ๑๓ พ.ค. ๒๕๖๙",
         "แสดงตัวเลขเป็นเลขไทย (๐ ๑ ๒ …)",
+        "เช่น C01-2567-00001 หรือ ๐๐๐๐๑",
+        "พิมพ์เลขไทยหรือเลขอารบิกก็ได้ เช่น ๙๘.๕ หรือ 98.5",
+        "พิมพ์เลขไทยหรือเลขอารบิกก็ได้ เช่น ๒๕๖๗ หรือ 2567",
+        "เว้นว่าง = ตอนนี้; รับ 10/04/2568 หรือ 2025-04-10 หรือ ๑๐ เม.ย. ๒๕๖๘",
+        # The suffix a schedule writes into case titles is Thai whatever the reader's language.
+        "ระบบจะต่อท้ายด้วยเดือน/ปีของรอบ เช่น (เม.ย. 2567)",
     }
 
 

@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -324,7 +324,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 errors_from(form, exc)
             else:
-                messages.success(request, _("บันทึกการตั้งค่าแล้ว"))
+                # Said in the language just chosen, which the next page will be in.
+                with translation.override(form.cleaned_data.get("language") or None):
+                    messages.success(request, _("บันทึกการตั้งค่าแล้ว"))
                 return redirect("org:preferences")
     else:
         form = PreferenceForm(

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core import signing
 from django.test import override_settings
+from django.utils import translation
 from pythainlp.util import thaiword_to_num
 
 from krabuan.core.errors import ApplicationError
@@ -100,3 +101,19 @@ def test_a_filled_honeypot_is_refused():
         challenge.honeypot_check("http://spam.example")
 
     assert "website" in caught.value.fields
+
+
+_ENGLISH = re.compile(r"^What is (\w+) (plus|minus|times) (\w+)\?")
+
+
+def test_an_english_reader_gets_the_question_in_english_words_and_may_answer_in_words():
+    numbers = challenge._ENGLISH_NUMBERS
+    for _round in range(20):
+        with translation.override("en"):
+            item = challenge.challenge_new()
+        match = _ENGLISH.match(item.question)
+        assert match, item.question
+        a, op, b = numbers.index(match[1]), match[2], numbers.index(match[3])
+        answer = {"plus": a + b, "minus": a - b, "times": a * b}[op]
+        said = numbers[answer] if answer <= 20 else str(answer)
+        challenge.challenge_check(item.token, said.capitalize())
