@@ -90,18 +90,45 @@ def _apply(delta: Counter[tuple[str, str]]) -> None:
             )
 
 
-@transaction.atomic
-def rebuild() -> int:
-    """Recount every total from the datasets' stored keys; the number of total rows."""
-    FacetTotal.objects.all().delete()
-    delta: Counter[tuple[str, str]] = Counter()
+def _recount() -> Counter[tuple[str, str]]:
+    """The totals as the datasets' stored keys add up."""
+    counted_now: Counter[tuple[str, str]] = Counter()
     for klass, counted in DatasetFacetKeys.objects.exclude(visibility="").values_list(
         "visibility", "counted"
     ):
         for key in [COUNT, *filter(None, counted.split(SEPARATOR))]:
-            delta[(klass, key)] += 1
-    _apply(delta)
+            counted_now[(klass, key)] += 1
+    return counted_now
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Recount every total from the datasets' stored keys; the number of total rows."""
+    FacetTotal.objects.all().delete()
+    _apply(_recount())
     return FacetTotal.objects.count()
+
+
+def differences() -> list[tuple[str, str, int, int]]:
+    """(visibility, key, stored, recounted) of every total that differs from a recount of the
+    stored keys, and of every dataset whose stored keys are missing or out of date (key
+    "dataset:<id>"): empty when the totals are exact."""
+    stored = Counter(
+        {(v, k): n for v, k, n in FacetTotal.objects.values_list("visibility", "key", "n") if n}
+    )
+    expected = _recount()
+    out = [
+        (klass, key, stored.get((klass, key), 0), expected.get((klass, key), 0))
+        for klass, key in sorted(set(stored) | set(expected))
+        if stored.get((klass, key), 0) != expected.get((klass, key), 0)
+    ]
+    keyed = dict(DatasetFacetKeys.objects.values_list("dataset_id", "visibility"))
+    for pk, state, private, harvest in Dataset.objects.values_list(
+        "pk", "state", "private", "allow_harvest"
+    ):
+        if keyed.get(pk) != visibility(state, private, harvest):
+            out.append(("", f"dataset:{pk}", 0, 1))
+    return out
 
 
 def _classes() -> list[tuple[str, bool, bool]]:

@@ -4,16 +4,19 @@ every change."""
 
 from __future__ import annotations
 
+from io import StringIO
 from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from krabuan.catalog import dictize
-from krabuan.catalog.models import DatasetFacetKeys, DatasetListing, FacetTotal
+from krabuan.catalog.models import Dataset, DatasetFacetKeys, DatasetListing, FacetTotal
 from krabuan.catalog.search import totals
 from krabuan.catalog.search.facets import FacetItem
 from krabuan.catalog.search.query import dataset_search
@@ -196,3 +199,18 @@ def test_a_search_without_words_reads_the_totals_not_the_rows(officer):
     with worded:
         dataset_search(user=None, q="ข้าว", facet_fields=["tags"])
     assert "catalog_facettotal" not in " ".join(q["sql"] for q in worded.captured_queries)
+
+
+def test_reindex_check_finds_a_change_made_outside_the_services(officer):
+    dataset = make_dataset(officer, name="totals-g", resources=1)
+    make_dataset(officer, name="totals-h", public=False)
+    call_command("catalog_reindex", "--check", stdout=StringIO())  # exact after the services
+
+    Dataset.objects.filter(pk=dataset.pk).update(private=True)  # behind the services' back
+    FacetTotal.objects.filter(key="").update(n=F("n") + 1)
+    with pytest.raises(CommandError, match="differences"):
+        call_command("catalog_reindex", "--check", stdout=StringIO())
+    assert {key for _v, key, _s, _e in totals.differences()} >= {"", f"dataset:{dataset.pk}"}
+
+    call_command("catalog_reindex", verbosity=0)
+    assert totals.differences() == []
