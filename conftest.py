@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from krabuan.org.models import Role
 from krabuan.org.tests.factories import UserFactory, membership_add
+
+
+@pytest.fixture(autouse=True)
+def _thai_by_default():
+    """Every test starts in Thai, the default language. A request in English leaves English
+    active in the thread after it (LocaleMiddleware activates, nothing deactivates), and code
+    that formats Thai outside a request would then read English in the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
