@@ -72,15 +72,17 @@ def send(notification: Notification) -> None:
 
 
 def _email_text(notification: Notification) -> str:
+    from krabuan.notify.services import in_language_of
+
     parts = [notification.body.rstrip()]
     if notification.link:
         parts.append(absolute_link(notification.link))
     preferences = absolute_link(reverse("org:preferences"))
-    parts.append(
-        "--\n"
-        + _("อีเมลนี้ส่งอัตโนมัติจากระบบกระบวน (Krabuan) เปลี่ยนช่องทางการแจ้งเตือนได้ที่ %(url)s")
-        % {"url": preferences}
-    )
+    with in_language_of(notification.user):  # the footer in the recipient's language
+        footer = _("อีเมลนี้ส่งอัตโนมัติจากระบบกระบวน (Krabuan) เปลี่ยนช่องทางการแจ้งเตือนได้ที่ %(url)s") % {
+            "url": preferences
+        }
+    parts.append("--\n" + footer)
     return "\n\n".join(p for p in parts if p)
 
 

@@ -13,9 +13,10 @@ import logging
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from krabuan.core.audit import audit_record, diff, snapshot
@@ -40,6 +41,23 @@ def backoff(attempts: int) -> dt.timedelta:
     """Wait 1, 2, 4, 8 … minutes after failed attempt 1, 2, 3, 4 …, never more than an hour."""
     exponent = min(max(attempts - 1, 0), 10)  # 2**10 minutes is far past the cap already
     return min(dt.timedelta(minutes=2**exponent), BACKOFF_CAP)
+
+
+def language_of(user: Any) -> str:
+    """The interface language the user chose (Thai when none): messages to them are written in
+    it, whoever or whatever (a worker, another user's request) sends them."""
+    cached = getattr(user, "_krabuan_language", None)
+    if cached is None:
+        chosen = Preference.objects.filter(user=user).values_list("language", flat=True).first()
+        known = {code for code, _name in settings.LANGUAGES}
+        cached = chosen if chosen in known else settings.LANGUAGE_CODE
+        user._krabuan_language = cached
+    return str(cached)
+
+
+def in_language_of(user: Any) -> Any:
+    """A context in which gettext writes in the user's language (see language_of)."""
+    return translation.override(language_of(user))
 
 
 def _channels_for(user: Any) -> list[tuple[str, str]]:

@@ -77,6 +77,17 @@ def test_the_smtp_server_receives_the_email_with_the_thai_subject(
     assert "https://krabuan.ict.example.go.th/org/preferences/" in text
 
 
+def test_the_email_footer_is_in_the_recipients_language(
+    smtp_server, mail_user, django_capture_on_commit_callbacks
+):
+    Preference.objects.update_or_create(user=mail_user, defaults={"language": "en"})
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(user=mail_user, subject="Step overdue", body="Please act", dedupe_key="en-1")
+    text = mail_text(smtp_server.messages[0])
+    assert "This email was sent automatically by Krabuan" in text
+    assert "อีเมลนี้ส่งอัตโนมัติ" not in text
+
+
 def test_a_mail_server_that_is_down_is_retried(mail_user, settings, clock):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"

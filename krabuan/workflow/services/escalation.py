@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from krabuan.core.audit import audit_record
 from krabuan.core.thai import format_datetime
-from krabuan.notify.services import notify
+from krabuan.notify.services import in_language_of, notify
 from krabuan.org.models import Membership, Role, Unit
 from krabuan.workflow.models import Case, StepInstance, StepStatus
 
@@ -248,7 +248,7 @@ _AUDIENCE = {
 def _message(
     instance: StepInstance, candidate: Candidate, *, now: dt.datetime, limits: Sequence[int]
 ) -> tuple[str, str, str]:
-    """(subject, body, kind) of an escalation message, in Thai."""
+    """(subject, body, kind) of an escalation message, in the active language."""
     due_at = candidate.due_at
     if now > due_at:
         tag, kind = _("เกินกำหนด"), "step_overdue"
@@ -337,10 +337,11 @@ def _send_level(
     people = directory.users(
         directory.recipients(level=candidate.level, assignee=instance.assignee, unit_id=unit_id)
     )
-    subject, body, kind = _message(instance, candidate, now=now, limits=limits)
     link = _case_link(instance.case_id)
     sent = 0
     for user in people:
+        with in_language_of(user):  # each recipient reads it in the language they chose
+            subject, body, kind = _message(instance, candidate, now=now, limits=limits)
         sent += len(
             notify(
                 user=user,
@@ -421,26 +422,11 @@ def _send_review(instance: StepInstance, *, directory: _Directory) -> int:
     people = directory.users(
         directory.recipients(level=LEVEL_GROUP_HEAD, assignee=instance.assignee, unit_id=unit_id)
     )
-    case = instance.case
-    subject = _("[ทบทวนระยะเวลา] %(reference)s ขั้นตอนที่ %(order)s: %(activity)s") % {
-        "reference": case.reference,
-        "order": instance.order,
-        "activity": _activity(instance),
-    }
-    duration = instance.step.duration_text or _("ไม่ระบุ")
-    body = "\n".join(
-        [
-            _("เรื่อง: %(reference)s %(title)s") % {"reference": case.reference, "title": case.title},
-            _("ขั้นตอนที่ %(order)s: %(activity)s")
-            % {"order": instance.order, "activity": " ".join(instance.step.activity.split())},
-            _("ระยะเวลาในคู่มือ: %(duration)s — ระบบคำนวณกำหนดเสร็จไม่ได้") % {"duration": duration},
-            _("ผู้รับผิดชอบ: %(who)s") % {"who": _who(instance)},
-            _("โปรดติดตามความคืบหน้าของขั้นตอนนี้ และพิจารณากำหนดระยะเวลาที่วัดได้ในคู่มือปีถัดไป"),
-        ]
-    )
     link = _case_link(instance.case_id)
     sent = 0
     for user in people:
+        with in_language_of(user):  # each recipient reads it in the language they chose
+            subject, body = _review_message(instance)
         sent += len(
             notify(
                 user=user,
@@ -458,6 +444,28 @@ def _send_review(instance: StepInstance, *, directory: _Directory) -> int:
         changes={"recipients": [u.pk for u in people]},
     )
     return sent
+
+
+def _review_message(instance: StepInstance) -> tuple[str, str]:
+    """(subject, body) of the reminder to review an open-ended step's duration."""
+    case = instance.case
+    subject = _("[ทบทวนระยะเวลา] %(reference)s ขั้นตอนที่ %(order)s: %(activity)s") % {
+        "reference": case.reference,
+        "order": instance.order,
+        "activity": _activity(instance),
+    }
+    duration = instance.step.duration_text or _("ไม่ระบุ")
+    body = "\n".join(
+        [
+            _("เรื่อง: %(reference)s %(title)s") % {"reference": case.reference, "title": case.title},
+            _("ขั้นตอนที่ %(order)s: %(activity)s")
+            % {"order": instance.order, "activity": " ".join(instance.step.activity.split())},
+            _("ระยะเวลาในคู่มือ: %(duration)s — ระบบคำนวณกำหนดเสร็จไม่ได้") % {"duration": duration},
+            _("ผู้รับผิดชอบ: %(who)s") % {"who": _who(instance)},
+            _("โปรดติดตามความคืบหน้าของขั้นตอนนี้ และพิจารณากำหนดระยะเวลาที่วัดได้ในคู่มือปีถัดไป"),
+        ]
+    )
+    return subject, body
 
 
 def sweep_steps(*, now: dt.datetime | None = None) -> SweepResult:

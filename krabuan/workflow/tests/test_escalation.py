@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from krabuan.core.models import AuditEntry
 from krabuan.core.thai import BANGKOK, format_datetime
 from krabuan.notify.models import Channel, Notification
-from krabuan.org.models import Membership, Role, Unit
+from krabuan.org.models import Membership, Preference, Role, Unit
 from krabuan.org.tests.factories import UserFactory
 from krabuan.workflow import tasks
 from krabuan.workflow.models import Case, StepInstance, StepStatus
@@ -342,3 +342,16 @@ def test_the_five_minute_task_runs_a_sweep(step):
         "notifications": 2,
         "review_reminders": 0,
     }
+
+
+def test_each_recipient_reads_the_message_in_the_language_they_chose(step, worker, network_head):
+    Preference.objects.update_or_create(user=network_head, defaults={"language": "en"})
+    sweep_at(at_pct(75))  # level 1: the assignee, in Thai
+    sweep_at(at_pct(100.01))  # level 2: the group head, who chose English
+
+    thai = Notification.objects.get(user=worker, channel=Channel.IN_APP)
+    english = Notification.objects.get(user=network_head, channel=Channel.IN_APP)
+    assert thai.subject.startswith(f"[ใกล้ครบกำหนด] {step.case.reference} ขั้นตอนที่ 1: ")
+    assert english.subject.startswith(f"[Overdue] {step.case.reference} step 1: ")
+    assert "Due:" in english.body and "กำหนดเสร็จ:" in thai.body
+    assert "step 1" not in thai.subject
