@@ -14,17 +14,17 @@ the numbers themselves never fail the run.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
 import traceback
 from pathlib import Path
 from typing import Any
+
+from bench.report import machine, say
 
 # In the order they are reported; cheap ones first, the Word export last.
 MODULES = (
@@ -75,30 +75,11 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _git_commit() -> str:
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=5,
-        )
-    except OSError:
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
-
-
-def _say(message: str) -> None:
-    # Progress goes to stderr so that stdout is the table alone.
-    print(message, file=sys.stderr, flush=True)
-
-
 def _workflow(args: argparse.Namespace) -> int:
     """The load benchmark as a child process; its table goes to this stdout."""
     from bench import workflow_load
 
-    _say("\nrunning workflow (load benchmark) ...")
+    say("\nrunning workflow (load benchmark) ...")
     command = [sys.executable, "-m", "bench.workflow_load", *workflow_load.forwarded(args)]
     return subprocess.run(command, check=False).returncode
 
@@ -107,7 +88,7 @@ def _catalog(args: argparse.Namespace) -> int:
     """The catalog benchmark as a child process (its own database and settings)."""
     from bench import catalog
 
-    _say("\nrunning catalog (search, package_show, harvester paging) ...")
+    say("\nrunning catalog (search, package_show, harvester paging) ...")
     command = [sys.executable, "-m", "bench.catalog", *catalog.forwarded(args)]
     return subprocess.run(command, check=False).returncode
 
@@ -119,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         if name in args.separate:
             sys.stdout.flush()
             if runner(args) != 0:
-                _say(f"FAILED: {name} (see above)")
+                say(f"FAILED: {name} (see above)")
                 code = 1
     return code
 
@@ -145,31 +126,27 @@ def _in_process(args: argparse.Namespace) -> int:
             setup["counts"] = environment.data_load()
             setup["database_seconds"] = round(loaded_at - started, 2)
             setup["data_load_seconds"] = round(time.perf_counter() - loaded_at, 2)
-            _say(f"database ready ({connection.vendor}): {setup['counts']}")
+            say(f"database ready ({connection.vendor}): {setup['counts']}")
             for name in args.modules:
                 began = time.perf_counter()
-                _say(f"running {name} ...")
+                say(f"running {name} ...")
                 try:
                     module = importlib.import_module(f"bench.{name}")
                     results.extend(module.run())
                 except Exception:
                     failures[name] = traceback.format_exc()
-                    _say(failures[name])
+                    say(failures[name])
                 setup[f"{name}_seconds"] = round(time.perf_counter() - began, 2)
     except Exception:
         failures["setup"] = traceback.format_exc()
-        _say(failures["setup"])
+        say(failures["setup"])
 
     total = round(time.perf_counter() - started, 1)
     print(table(results))
     report = {
-        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git_commit": _git_commit(),
-        "python": platform.python_version(),
+        **machine(),
         "django": django.get_version(),
         "database": connection.vendor,
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
         "total_seconds": total,
         "setup": setup,
         "results": [r.as_json() for r in results],
@@ -178,9 +155,9 @@ def _in_process(args: argparse.Namespace) -> int:
     path = args.json or Path(settings.VAR_DIR) / "bench" / "latest.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    _say(f"\n{len(results)} results in {total} s, written to {path}")
+    say(f"\n{len(results)} results in {total} s, written to {path}")
     if failures:
-        _say(f"FAILED: {', '.join(failures)}")
+        say(f"FAILED: {', '.join(failures)}")
         return 1
     return 0
 

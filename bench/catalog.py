@@ -25,7 +25,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import sys
 import time
 import traceback
@@ -33,15 +32,13 @@ import urllib.parse
 from pathlib import Path
 from typing import Any
 
+from bench.report import machine, say
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PG_DATABASE = "krabuan_bench_catalog"
 DEFAULT_DATASETS = 20_000
 DEFAULT_REQUESTS = 150
 GENERATOR_VERSION = 1  # bump when bench/catalog_data.py makes different data
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def add_arguments(parser: argparse.ArgumentParser | Any) -> None:
@@ -129,7 +126,7 @@ def _reusable(target: dict[str, Any], args: argparse.Namespace) -> dict[str, Any
     meta = json.loads(path.read_text(encoding="utf-8"))
     wanted = {"datasets": args.datasets, "seed": args.seed, "version": GENERATOR_VERSION}
     if {k: meta.get(k) for k in wanted} != wanted:
-        _say(f"--reuse: {path} was made with {meta}, not {wanted}; generating again")
+        say(f"--reuse: {path} was made with {meta}, not {wanted}; generating again")
         return None
     return meta
 
@@ -152,8 +149,8 @@ def _fill(target: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     began = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
-    _say(f"  migrated in {time.perf_counter() - began:.1f} s")
-    made = catalog_data.generate(datasets=args.datasets, seed=args.seed, progress=_say)
+    say(f"  migrated in {time.perf_counter() - began:.1f} s")
+    made = catalog_data.generate(datasets=args.datasets, seed=args.seed, progress=say)
     _analyze()
     meta = {
         "datasets": args.datasets,
@@ -233,34 +230,12 @@ def _table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _git_commit() -> str:
-    import subprocess
-
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=5,
-            cwd=BASE_DIR,
-        )
-    except OSError:
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
-
-
 def run(args: argparse.Namespace) -> int:
     """The whole catalog benchmark with parsed options; returns the exit code."""
     started = time.perf_counter()
     target = _target()
     report: dict[str, Any] = {
-        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git_commit": _git_commit(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        **machine(),
         "database": target["vendor"],
         "options": {
             "datasets": args.datasets,
@@ -273,7 +248,7 @@ def run(args: argparse.Namespace) -> int:
     failures: dict[str, str] = {}
     meta = _reusable(target, args)
     if meta is None:
-        _say(f"preparing the {target['vendor']} catalog database with {args.datasets:,} datasets")
+        say(f"preparing the {target['vendor']} catalog database with {args.datasets:,} datasets")
         _wipe(target)
     os.environ.update(
         {
@@ -302,7 +277,7 @@ def run(args: argparse.Namespace) -> int:
         if meta is None:
             meta = _fill(target, args)
         else:
-            _say(f"reusing the {target['vendor']} catalog ({meta['datasets']:,} datasets)")
+            say(f"reusing the {target['vendor']} catalog ({meta['datasets']:,} datasets)")
             call_command("migrate", verbosity=0, interactive=False)
             _analyze()
         harvestable = Dataset.objects.filter(
@@ -318,17 +293,17 @@ def run(args: argparse.Namespace) -> int:
         public = Dataset.objects.filter(state=State.ACTIVE, private=False, allow_harvest=True)
         every = max(1, harvestable // 200)
         names = list(public.order_by("name").values_list("name", flat=True))[::every]
-        _say("query counts ...")
+        say("query counts ...")
         report["query_counts"] = catalog_measure.query_counts(names)
-        _say("latency ...")
+        say("latency ...")
         report["latency"] = catalog_measure.latency(names, harvestable, args.catalog_requests)
-        _say("search layer ...")
+        say("search layer ...")
         report["search_layer"] = catalog_measure.search_layer(args.catalog_requests)
-        _say("harvester run ...")
+        say("harvester run ...")
         report["harvest"] = catalog_measure.harvest_run()
     except Exception:
         failures["catalog"] = traceback.format_exc()
-        _say(failures["catalog"])
+        say(failures["catalog"])
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     report["failures"] = failures
@@ -339,7 +314,7 @@ def run(args: argparse.Namespace) -> int:
     text = json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
     path.write_text(text, encoding="utf-8")
     (target["root"] / f"catalog-{target['vendor']}.json").write_text(text, encoding="utf-8")
-    _say(f"\ncatalog benchmark in {report['total_seconds']} s, written to {path}")
+    say(f"\ncatalog benchmark in {report['total_seconds']} s, written to {path}")
     return 1 if failures else 0
 
 

@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from bench.report import say
+
 TARGET_P95_MS = 100.0
 TRIVIAL = "/api/3/action/status_show"
 FACETS = '["organization","groups","tags","res_format","license_id"]'
@@ -25,12 +27,6 @@ QUERIES = (
     "ส่งออก",
     "ปาล์มน้ำมัน จันทบุรี",
 )
-
-
-def _say(message: str) -> None:
-    import sys
-
-    print(message, file=sys.stderr, flush=True)
 
 
 def stats(samples: list[float]) -> dict[str, Any]:
@@ -130,7 +126,7 @@ def latency(names: list[str], harvestable: int, requests: int) -> dict[str, Any]
                 own[key].append(_get(client, url(i))[0])
             except Exception as error:
                 errors[key] = str(error)[:500]
-                _say(f"  {key}: {errors[key]}")
+                say(f"  {key}: {errors[key]}")
     rows = {}
     for key, label, _url in endpoints:
         mine, base = stats(own[key]), stats(trivial[key])

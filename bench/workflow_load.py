@@ -32,7 +32,6 @@ import csv
 import datetime as dt
 import json
 import os
-import platform
 import secrets
 import shutil
 import signal
@@ -50,6 +49,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.report import machine, say
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_CASES = 20_000
 PG_DATABASE = "krabuan_bench"
@@ -59,10 +60,6 @@ TARGET_SWEEP_SECONDS = 5.0
 # 2: the search terms and the dashboards' summary are filled too.
 GENERATOR_VERSION = 2
 SERVER_WORKERS = 2
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -194,7 +191,7 @@ def _reusable(target: Target, args: argparse.Namespace) -> dict[str, Any] | None
     meta = json.loads(path.read_text(encoding="utf-8"))
     wanted = {"cases": args.cases, "seed": args.seed, "version": GENERATOR_VERSION}
     if {k: meta.get(k) for k in wanted} != wanted:
-        _say(f"--reuse: {path} was made with {meta}, not {wanted}; generating again")
+        say(f"--reuse: {path} was made with {meta}, not {wanted}; generating again")
         return None
     return meta
 
@@ -233,9 +230,9 @@ def _database_fill(target: Target, args: argparse.Namespace) -> dict[str, Any]:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
     counts = environment.data_load()
-    _say(f"  migrated and loaded {counts} in {time.perf_counter() - began:.1f} s")
-    result = workflow_data.generate(cases=args.cases, seed=args.seed, progress=_say)
-    _say(f"  generated in {result.seconds:.0f} s")
+    say(f"  migrated and loaded {counts} in {time.perf_counter() - began:.1f} s")
+    result = workflow_data.generate(cases=args.cases, seed=args.seed, progress=say)
+    say(f"  generated in {result.seconds:.0f} s")
     maintenance = time.perf_counter()
     if connection.vendor == "postgresql":
         # What autovacuum does after a bulk load, done now so the plans do not depend on
@@ -264,7 +261,7 @@ def _escalation_state_reset() -> dict[str, int]:
 
     from bench.workflow_data import DATA_NOW
     from krabuan.notify.models import Notification
-    from krabuan.workflow.models import Case, StepInstance, StepStatus
+    from krabuan.workflow.models import StepInstance, StepStatus
     from krabuan.workflow.services import escalation
 
     seen = DATA_NOW - dt.timedelta(minutes=5)
@@ -290,10 +287,7 @@ def _escalation_state_reset() -> dict[str, int]:
         Notification.objects.all().delete()
         open_steps = StepInstance.objects.filter(status=StepStatus.ACTIVE)
         open_steps.update(escalation_level=0, due_soon_notified=False)
-        Case.objects.filter(pk__in=open_steps.filter(due_at__lt=seen).values("case_id")).update(
-            late=True
-        )
-        open_steps.filter(due_at__lt=seen).update(breached=True)
+        escalation.breaches_mark(now=seen)  # as the sweep would have: steps and their cases
         for level, ids in levels.items():
             for start in range(0, len(ids), 5000):
                 StepInstance.objects.filter(pk__in=ids[start : start + 5000]).update(
@@ -730,7 +724,7 @@ def _timed_sweep(name: str) -> dict[str, Any]:
     with connection.execute_wrapper(counter):
         result = sweep_steps(now=DATA_NOW)
     seconds = time.perf_counter() - began
-    _say(f"  sweep ({name}): {seconds:.2f} s, {result}")
+    say(f"  sweep ({name}): {seconds:.2f} s, {result}")
     return {
         "name": name,
         "seconds": round(seconds, 3),
@@ -765,21 +759,6 @@ def _sweeps(catch_up: bool) -> dict[str, Any]:
 
 
 # --- report ----------------------------------------------------------------------------------
-
-
-def _git_commit() -> str:
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=5,
-            cwd=BASE_DIR,
-        )
-    except OSError:
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
 
 
 def _results(
@@ -933,12 +912,7 @@ def run(args: argparse.Namespace) -> int:
     env = _environment(target, secret)
     failures: dict[str, str] = {}
     report: dict[str, Any] = {
-        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git_commit": _git_commit(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "cpu_count": os.cpu_count(),
-        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+        **machine(),
         "database": target.vendor,
         "database_detail": target.describe(),
         "options": {k: v for k, v in vars(args).items() if k not in ("names", "json")},
@@ -946,7 +920,7 @@ def run(args: argparse.Namespace) -> int:
     }
     meta = _reusable(target, args)
     if meta is None:
-        _say(f"preparing {target.describe()} with {args.cases:,} cases ...")
+        say(f"preparing {target.describe()} with {args.cases:,} cases ...")
         _database_wipe(target)
     # The static root of the settings (nothing is collected: locust fetches no page asset),
     # so that WhiteNoise does not warn that it is missing.
@@ -964,7 +938,7 @@ def run(args: argparse.Namespace) -> int:
         if meta is None:
             meta = _database_fill(target, args)
         else:
-            _say(f"reusing {target.describe()} ({meta['generation']['cases']:,} cases)")
+            say(f"reusing {target.describe()} ({meta['generation']['cases']:,} cases)")
             from django.core.management import call_command
 
             # Migrations added since the data was made (a no-op when there are none).
@@ -978,10 +952,10 @@ def run(args: argparse.Namespace) -> int:
         plan = _plan(meta, targets=4000)
         plan_path = target.var_dir / "locust_plan.json"
         plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-        _say("counting queries ...")
+        say("counting queries ...")
         report["query_counts"] = _query_counts(plan)
         connection.close()  # the server gets the database to itself
-        _say("starting gunicorn and locust ...")
+        say("starting gunicorn and locust ...")
         mixed: dict[str, dict[str, Any]] = {}
         alone: dict[str, dict[str, Any]] = {}
         phases: dict[str, dict[str, Any]] = {}  # every phase's locust stats, for the JSON
@@ -1003,7 +977,7 @@ def run(args: argparse.Namespace) -> int:
                 )
                 phases[endpoint.key] = stats
                 own = alone[endpoint.key] = stats.get(endpoint.key, {})
-                _say(
+                say(
                     f"  {endpoint.key} alone: p50 {own.get('p50_ms')} ms, "
                     f"p95 {own.get('p95_ms')} ms, {own.get('rps')} req/s"
                 )
@@ -1018,18 +992,18 @@ def run(args: argparse.Namespace) -> int:
                 env=env,
             )
             phases["mixed"] = dict(mixed)
-            _say(f"  mixed phase: {mixed.get('_total', {}).get('requests')} requests")
+            say(f"  mixed phase: {mixed.get('_total', {}).get('requests')} requests")
         report["mixed_total"] = mixed.pop("_total", {})
         report["endpoints"] = _results(mixed, alone)
         report["mixed_extra"] = {k: v for k, v in mixed.items() if k not in alone}
         report["phases"] = phases
-        _say("sweeping ...")
+        say("sweeping ...")
         report["sweep"] = _sweeps(not args.no_catch_up)
         runs = report["sweep"]["runs"]
         report["sweep_target_met"] = runs[0]["seconds"] < TARGET_SWEEP_SECONDS
     except Exception:
         failures["workflow"] = traceback.format_exc()
-        _say(failures["workflow"])
+        say(failures["workflow"])
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     report["total_seconds"] = round(time.perf_counter() - started, 1)
     report["failures"] = failures
@@ -1040,7 +1014,7 @@ def run(args: argparse.Namespace) -> int:
     text = json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n"
     path.write_text(text, encoding="utf-8")
     shutil.copyfile(path, target.bench_dir / f"workflow-{target.vendor}.json")
-    _say(f"\nworkflow benchmark in {report['total_seconds']} s, written to {path}")
+    say(f"\nworkflow benchmark in {report['total_seconds']} s, written to {path}")
     return 1 if failures else 0
 
 

@@ -18,6 +18,7 @@ from django.conf import settings
 from krabuan.catalog import schema
 from krabuan.catalog.models import Dataset, Group, Organization, Resource
 from krabuan.catalog.permissions import can_edit_catalog, can_edit_dataset
+from krabuan.catalog.search.engine import py_id
 from krabuan.catalog.selectors import with_related
 
 _CKAN_BOOL = {True: "True", False: "False"}
@@ -296,11 +297,7 @@ def _listed(keys: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
     site = json.dumps(settings.KRABUAN_SITE_URL)[1:-1]
     text = "[" + ",".join(raw for _pk, raw in rows) + "]"
     parsed = json.loads(text.replace(_SITE_MARKER_JSON, site))
-    return {_key(pk): value for (pk, _raw), value in zip(rows, parsed, strict=True)}
-
-
-def _key(pk: Any) -> uuid.UUID:
-    return pk if isinstance(pk, uuid.UUID) else uuid.UUID(str(pk))
+    return {py_id(pk): value for (pk, _raw), value in zip(rows, parsed, strict=True)}
 
 
 def dataset_dicts(ids: list[uuid.UUID], *, user: Any) -> list[dict[str, Any]]:
@@ -311,7 +308,7 @@ def dataset_dicts(ids: list[uuid.UUID], *, user: Any) -> list[dict[str, Any]]:
     built from its rows."""
     if not ids:
         return []
-    keys = [_key(pk) for pk in ids]
+    keys = [py_id(pk) for pk in ids]
     found: dict[uuid.UUID, dict[str, Any]] = {} if can_edit_catalog(user) else _listed(keys)
     missing = [key for key in keys if key not in found]
     if missing:

@@ -44,15 +44,12 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 def language_of(user: Any) -> str:
-    """The interface language the user chose (Thai when none): messages to them are written in
-    it, whoever or whatever (a worker, another user's request) sends them."""
-    cached = getattr(user, "_krabuan_language", None)
-    if cached is None:
-        chosen = Preference.objects.filter(user=user).values_list("language", flat=True).first()
-        known = {code for code, _name in settings.LANGUAGES}
-        cached = chosen if chosen in known else settings.LANGUAGE_CODE
-        user._krabuan_language = cached
-    return str(cached)
+    """The interface language the user chose (Thai when none), as the request middleware reads
+    it: messages to them are written in it, whoever or whatever (a worker, another user's
+    request) sends them."""
+    preference = getattr(user, "preference", None)  # kept on the user after the first read
+    language = getattr(preference, "language", "")
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def in_language_of(user: Any) -> Any:

@@ -23,6 +23,7 @@ from typing import Any
 from django.db import connection
 
 from krabuan.catalog.models import Dataset, DatasetFacetKeys, Group, Organization, State, Tag
+from krabuan.catalog.search.engine import py_id
 from krabuan.catalog.search.sql import Source
 
 DATASET = Dataset._meta.db_table
@@ -40,6 +41,7 @@ PREFIX = {
     "data_category": "c",
     "data_classification": "s",
 }
+FACET_FIELDS = tuple(PREFIX)  # what facet.field may name
 LINK_FIELDS = ("groups", "tags", "res_format")  # stored in DatasetFacetKeys.keys
 # The dataset columns the rows statement reads for the other facets, in its order.
 COLUMNS = ("owner_org_id", "license_id", "data_type", "data_category", "data_classification")
@@ -56,7 +58,7 @@ def clean(value: Any) -> str:
 
 
 def hex_id(value: Any) -> str:
-    return value.hex if isinstance(value, uuid.UUID) else uuid.UUID(str(value)).hex
+    return py_id(value).hex
 
 
 def link_keys(dataset: Dataset) -> list[str]:

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from krabuan.catalog.search.counting import FACET_FIELDS
 from krabuan.catalog.search.parser import query_error
-from krabuan.catalog.search.sql import FACET_FIELDS
 
 
 @dataclass(frozen=True)

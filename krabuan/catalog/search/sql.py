@@ -164,17 +164,6 @@ _BASE_COLUMNS = (
     "data_classification",
     "private",
 )
-FACET_FIELDS = (
-    "organization",
-    "groups",
-    "tags",
-    "res_format",
-    "private",
-    "license_id",
-    "data_type",
-    "data_category",
-    "data_classification",
-)
 
 
 def count_sql(src: Source) -> tuple[str, list[Any]]:
@@ -198,7 +187,8 @@ _COVERED = frozenset(
         "metadata_modified",
     }
 )
-_COLUMN_REF = re.compile(r'"catalog_dataset"\."(\w+)"')
+# The dataset columns a compiled WHERE names.
+COLUMN_REF = re.compile(r'"catalog_dataset"\."(\w+)"')
 
 
 def _pg_datasets(where: str, sort_columns: Sequence[str]) -> str:
@@ -207,7 +197,7 @@ def _pg_datasets(where: str, sort_columns: Sequence[str]) -> str:
     may read the index alone, by hash or by lookups); else the whole row, looked up per match
     (a hash join would read every wide dataset row)."""
     table = _q(DATASET)
-    needed = {*_COLUMN_REF.findall(where), *sort_columns, *_BASE_COLUMNS}
+    needed = {*COLUMN_REF.findall(where), *sort_columns, *_BASE_COLUMNS}
     if needed <= _COVERED:
         columns = ", ".join(f"d.{_q(c)}" for c in sorted(needed))
         return f"JOIN (SELECT {columns} FROM {table} d) {table} ON {table}.id = s.dataset_id"

@@ -13,7 +13,6 @@ row) and adds what it is counted with now. `rebuild` recounts everything from th
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -22,12 +21,12 @@ from django.db import connection, transaction
 
 from krabuan.catalog.models import Dataset, DatasetFacetKeys, FacetTotal, State
 from krabuan.catalog.search.counting import PREFIX, SEPARATOR, clean, hex_id, link_keys
+from krabuan.catalog.search.sql import COLUMN_REF
 
 TOTALS = FacetTotal._meta.db_table
 DATASET = Dataset._meta.db_table
 COUNT = ""  # the key that counts the datasets of a class
 _VISIBILITY_COLUMNS = ("state", "private", "allow_harvest")
-_COLUMN_REF = re.compile(r'"catalog_dataset"\."(\w+)"')
 
 
 def visibility(state: str, private: Any, allow_harvest: Any) -> str:
@@ -138,7 +137,7 @@ def _classes() -> list[tuple[str, bool, bool]]:
 def matching_classes(where: str, params: Sequence[Any]) -> list[str] | None:
     """The visibility classes a search's WHERE (on the dataset table) lets through, or None
     when it looks at anything else (then only a count of the rows is right)."""
-    columns = set(_COLUMN_REF.findall(where))
+    columns = set(COLUMN_REF.findall(where))
     if not columns <= set(_VISIBILITY_COLUMNS) or "SELECT" in where.upper():
         return None
     if where.strip() == "1 = 1":

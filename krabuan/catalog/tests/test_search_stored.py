@@ -18,9 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from krabuan.catalog import dictize
 from krabuan.catalog.models import Dataset, DatasetFacetKeys, DatasetListing, FacetTotal
 from krabuan.catalog.search import totals
+from krabuan.catalog.search.counting import FACET_FIELDS
 from krabuan.catalog.search.facets import FacetItem
 from krabuan.catalog.search.query import dataset_search
-from krabuan.catalog.search.sql import FACET_FIELDS
 from krabuan.catalog.selectors import with_related
 from krabuan.catalog.services.datasets import dataset_delete, dataset_patch
 from krabuan.catalog.services.orgs import group_update, organization_update
